@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// From GPMF bytes to timed, scaled, named samples: the one entry point the plugin and tools use.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gpmf/fourcc.h"
+#include "gpmf/model.h"
+#include "gpmf/timing.h"
+
+namespace gpmf {
+
+struct DecodeOptions {
+	bool raw = false;                 ///< keep sensor values unscaled and in sensor axis order
+	std::vector<FourCC> streams;      ///< keep only these stream FourCCs (empty: all)
+	std::vector<std::string> devices; ///< keep only devices whose id or name is listed (empty: all)
+	int minGpsFix = 0;                ///< drop GPS samples whose fix (0, 2 or 3) is below this
+	double maxGpsDop = 0;             ///< drop GPS samples whose DOP is above this (0: no limit)
+};
+
+/// Decodes one payload with no timing (times left empty). Never throws on bad input:
+/// problems go to Payload::diagnostics and everything decodable is returned.
+Payload decodePayload(std::span<const std::uint8_t> bytes, const DecodeOptions &options = {});
+
+/// What the recording held per stream, for the "summary" record.
+struct StreamSummary {
+	std::string device;   ///< device id string
+	std::string deviceName;
+	FourCC key;
+	std::string name;
+	std::uint64_t samples = 0;
+	double rate = 0;      ///< measured Hz (least-squares fit), 0 when unknown
+	double firstTime = 0, lastTime = 0;
+	double firstUtc = 0, lastUtc = 0; ///< NaN when unknown
+};
+
+struct Summary {
+	std::uint64_t payloads = 0;
+	std::uint64_t corruptPayloads = 0;
+	std::vector<StreamSummary> streams;
+};
+
+/// Stateful decoder for a sequence of payloads: times, measured rates, GPS UTC, filters, summary.
+class Decoder {
+public:
+	explicit Decoder(DecodeOptions options = {});
+
+	/// Decodes the next payload, which covers [pts, pts + duration) seconds on the video timeline.
+	Payload decode(std::span<const std::uint8_t> bytes, double pts, double duration);
+
+	Summary summary() const;
+	const DecodeOptions &options() const noexcept { return options_; }
+	void setOptions(DecodeOptions options) { options_ = std::move(options); }
+	/// Forgets timing history and the summary (after a seek or flush).
+	void reset();
+
+private:
+	struct StreamHistory {
+		StreamSummary summary;
+		RateFit fit;
+		std::uint64_t counted = 0; ///< samples counted when TSMP is absent
+		bool seen = false;
+	};
+
+	DecodeOptions options_;
+	std::uint64_t nextIndex_ = 0;
+	std::uint64_t corrupt_ = 0;
+	std::vector<std::pair<std::string, StreamHistory>> history_; ///< key: "device/FOURCC", in first-seen order
+	StreamHistory &historyFor(const Device &device, const Stream &stream);
+};
+
+} // namespace gpmf

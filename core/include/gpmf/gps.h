@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// GPS: UTC from GPSU and GPS9, and a flat list of track points from decoded payloads.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gpmf/model.h"
+
+namespace gpmf {
+
+/// Parses a GPSU string "yymmddhhmmss.sss" (years 20yy) into seconds since 1970.
+/// nullopt for malformed or out-of-range values (cameras write garbage before a lock).
+std::optional<double> parseGpsu(std::string_view text) noexcept;
+
+/// Seconds since 1970 for GPS9's "days since 2000-01-01" and "seconds since midnight".
+double gps9Utc(double daysSince2000, double secondsOfDay) noexcept;
+
+/// ISO 8601 UTC with milliseconds: "2017-04-17T17:31:03.055Z". Empty for NaN.
+std::string formatUtc(double secondsSince1970);
+
+struct GpsPoint {
+	double time = 0;  ///< seconds on the video timeline
+	double utc = 0;   ///< seconds since 1970, NaN when unknown
+	double lat = 0, lon = 0, alt = 0;
+	double speed2d = 0, speed3d = 0;
+	int fix = -1;     ///< 0 none, 2 2D, 3 3D; -1 unknown
+	double dop = -1;  ///< dilution of precision; -1 unknown
+	std::string source; ///< "GPS5" or "GPS9"
+};
+
+/// Track points of a decoded payload: GPS9 where the camera wrote it, otherwise GPS5 (never both).
+/// Points with lat = lon = 0 (no data) are left out.
+std::vector<GpsPoint> gpsPoints(const Payload &payload);
+
+} // namespace gpmf

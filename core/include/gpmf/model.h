@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The decoded form of a GPMF payload: devices, their streams, sticky metadata and timed samples.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gpmf/error.h"
+#include "gpmf/fourcc.h"
+#include "gpmf/values.h"
+
+namespace gpmf {
+
+/// A metadata KLV (TSMP, TMPC, GPSF, SCAL, ORIN, settings in udta...), decoded but not scaled.
+struct Property {
+	FourCC key;
+	Values values;
+};
+
+struct Stream {
+	FourCC key;                      ///< FourCC of the data, e.g. ACCL
+	std::string name;                ///< STNM, may be empty
+	std::vector<std::string> units;  ///< SIUN (preferred) or UNIT, UTF-8; one per field or one for all
+	std::vector<std::string> fields; ///< known field names (e.g. lat, lon, alt...), may be empty
+	std::vector<Property> sticky;    ///< every metadata KLV of the STRM, in file order
+
+	/// The samples, scaled (SCAL) and remapped (MTRX or ORIN/ORIO) unless raw was asked for.
+	Values values;
+	/// Multi-sample streams (FACE, SCEN, HUES...) have several data KLVs per payload: each is one
+	/// time slot holding slotSizes[i] items. Empty for ordinary streams (one item per slot).
+	std::vector<std::uint32_t> slotSizes;
+	/// Time of each slot in seconds on the video timeline (filled by the Decoder).
+	std::vector<double> times;
+	/// UTC of each slot in seconds since 1970 (GPS streams only; NaN where unknown). Empty otherwise.
+	std::vector<double> utc;
+
+	std::optional<std::uint64_t> tsmp; ///< TSMP: total samples since record start, this payload included
+	std::optional<std::uint64_t> stmp; ///< STMP: µs timestamp of the first sample
+	double timo = 0;                   ///< TIMO: seconds the data is delayed
+	double rate = 0;                   ///< measured sample rate in Hz so far (0 when unknown)
+	bool raw = false;                  ///< values left unscaled on request
+
+	bool isGrouped() const noexcept { return !slotSizes.empty(); }
+	/// Number of time slots (samples for ordinary streams).
+	std::size_t slotCount() const noexcept { return isGrouped() ? slotSizes.size() : values.sampleCount; }
+	const Property *findSticky(FourCC key) const noexcept;
+};
+
+struct Device {
+	std::uint32_t id = 0;      ///< numeric DVID (1 = camera)
+	std::string idText;        ///< DVID given as a FourCC (HLMT, FOVL...), empty otherwise
+	std::string name;          ///< DVNM
+	std::vector<Property> properties; ///< device-level KLVs other than DVID, DVNM and STRM
+	std::vector<Stream> streams;
+
+	/// "1", or the FourCC id text.
+	std::string idString() const;
+};
+
+struct Payload {
+	std::uint64_t index = 0;
+	double pts = 0;      ///< seconds on the video timeline (NaN when unknown)
+	double duration = 0; ///< seconds (NaN when unknown)
+	std::vector<Device> devices;
+	std::vector<Diagnostic> diagnostics; ///< problems found; what could be decoded is still here
+	std::vector<std::string> unsupported; ///< FourCC paths of data left undecoded (e.g. compressed)
+};
+
+} // namespace gpmf

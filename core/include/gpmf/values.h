@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Decoding the data of one KLV into numbers and text, field by field, as its type or TYPE says.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gpmf/error.h"
+#include "gpmf/klv.h"
+
+namespace gpmf {
+
+/// One field of a sample: its type character and how many bytes it takes.
+struct Field {
+	char type = 0;
+	std::uint16_t width = 0; ///< bytes; for 'c' text fields from "c[n]" this is n
+};
+
+/// Parses a TYPE string such as "LLLllfFff" or "f[8]L" into fields; nullopt if malformed.
+std::optional<std::vector<Field>> parseTypeDescriptor(std::string_view type);
+
+/// The decoded data of a KLV: sampleCount samples, each made of the same fields.
+/// Numeric fields go to `numbers`, text fields to `texts`, both sample-major.
+struct Values {
+	char type = 0;                  ///< the KLV type character ('?' for complex)
+	std::vector<Field> fields;      ///< one entry per field of a sample
+	std::uint32_t sampleCount = 0;
+	std::vector<double> numbers;    ///< sampleCount × numericFieldCount()
+	std::vector<std::string> texts; ///< sampleCount × textFieldCount(), valid UTF-8
+
+	std::size_t numericFieldCount() const noexcept { return numericFields_; }
+	std::size_t textFieldCount() const noexcept { return fields.size() - numericFields_; }
+	bool isTextField(std::size_t field) const noexcept;
+	/// Index of a field among the numeric (or text) fields of a sample.
+	std::size_t slotOf(std::size_t field) const noexcept { return slot_[field]; }
+
+	double number(std::size_t sample, std::size_t field) const noexcept
+	{
+		return numbers[sample * numericFields_ + slot_[field]];
+	}
+	const std::string &text(std::size_t sample, std::size_t field) const noexcept
+	{
+		return texts[sample * (fields.size() - numericFields_) + slot_[field]];
+	}
+	/// First numeric value, or fallback when there is none.
+	double firstNumber(double fallback = 0) const noexcept { return numbers.empty() ? fallback : numbers[0]; }
+	/// All texts joined (for single strings such as STNM or DVNM).
+	std::string joinedText() const;
+
+	/// Sets fields and the numeric/text bookkeeping.
+	void setFields(std::vector<Field> f);
+	/// Appends all samples of another Values with the same layout.
+	void append(const Values &other);
+	void clearSamples() noexcept { sampleCount = 0; numbers.clear(); texts.clear(); }
+
+private:
+	std::size_t numericFields_ = 0;
+	std::vector<std::size_t> slot_;
+};
+
+/// Decodes a KLV's data. `complexType` is the stream's TYPE, used when klv.type is '?'.
+/// Strings from 'c' become UTF-8 (Latin-1 bytes are converted; trailing NULs and spaces are trimmed).
+/// On a mismatch (e.g. struct size not a multiple of the type size) returns a Diagnostic.
+struct DecodedValues {
+	Values values;
+	std::optional<Diagnostic> error;
+};
+DecodedValues decodeValues(const Klv &klv, std::string_view complexType = {});
+
+/// Converts Latin-1 (the camera's encoding for °, ², ³, µ) to UTF-8, keeping valid UTF-8 as it is.
+std::string latin1ToUtf8(std::string_view in);
+
+} // namespace gpmf
