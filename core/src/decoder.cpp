@@ -1,1 +1,539 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+// Payload decoding (devices, streams, sticky metadata, scaling, axis remapping) and the stateful
+// Decoder that adds times, measured rates, GPS UTC and filters.
+#include "gpmf/decoder.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+
+#include "gpmf/gps.h"
+#include "gpmf/klv.h"
+#include "names.h"
+
+namespace gpmf {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Keys that describe data rather than being data (GPMF property hierarchy). A STRM whose last
+// KLV is one of these holds no samples.
+bool isModifierKey(FourCC key) noexcept
+{
+	static constexpr FourCC kModifiers[] = {
+		FourCC("STNM"), FourCC("RMRK"), FourCC("SCAL"), FourCC("SIUN"), FourCC("UNIT"), FourCC("TYPE"),
+		FourCC("TSMP"), FourCC("TIMO"), FourCC("EMPT"), FourCC("TICK"), FourCC("TOCK"), FourCC("STMP"),
+		FourCC("ORIN"), FourCC("ORIO"), FourCC("MTRX"), FourCC("QUAN"), FourCC("VERS"), FourCC("FREE"),
+		FourCC("DVID"), FourCC("DVNM"),
+	};
+	return std::find(std::begin(kModifiers), std::end(kModifiers), key) != std::end(kModifiers);
+}
+
+std::string joinPath(const std::string &parent, FourCC key)
+{
+	return parent.empty() ? key.str() : parent + "/" + key.str();
+}
+
+struct Context {
+	const DecodeOptions &options;
+	Payload &payload;
+
+	void report(Diagnostic d, const std::string &path)
+	{
+		if (d.path.empty())
+			d.path = path;
+		else if (!path.empty() && d.path.find('/') == std::string::npos)
+			d.path = path + "/" + d.path;
+		payload.diagnostics.push_back(std::move(d));
+	}
+	// Walks the children of a nested KLV, reporting a malformed tail.
+	template<typename Fn>
+	void forEachChild(const Klv &parent, const std::string &path, Fn &&fn)
+	{
+		KlvWalker walker(parent.data, parent.offset + kKlvHeaderSize);
+		while (auto child = walker.next())
+			fn(*child);
+		if (walker.error())
+			report(*walker.error(), path);
+	}
+};
+
+bool wanted(const std::vector<FourCC> &filter, FourCC key)
+{
+	return filter.empty() || std::find(filter.begin(), filter.end(), key) != filter.end();
+}
+
+std::vector<std::string> unitsOf(const Values &v)
+{
+	// One string (SIUN "m/s²") applies to every field; fixed-width arrays give one unit per field.
+	return v.texts;
+}
+
+// Divides each numeric field by its SCAL entry: one value for all fields, or one per field.
+void applyScale(Values &v, const std::vector<double> &scale)
+{
+	if (scale.empty() || v.numericFieldCount() == 0)
+		return;
+	std::vector<double> divisor(v.numericFieldCount(), 1.0);
+	for (std::size_t f = 0; f < v.fields.size(); f++) {
+		if (v.isTextField(f))
+			continue;
+		const double s = scale.size() == 1 ? scale[0] : (f < scale.size() ? scale[f] : 1.0);
+		if (s != 0 && std::isfinite(s))
+			divisor[v.slotOf(f)] = s;
+	}
+	const std::size_t n = divisor.size();
+	bool uniform = std::all_of(divisor.begin(), divisor.end(), [&](double d) { return d == divisor[0]; });
+	if (uniform) {
+		if (divisor[0] == 1.0)
+			return;
+		const double d = divisor[0];
+		for (double &x : v.numbers)
+			x /= d;
+		return;
+	}
+	for (std::size_t i = 0; i < v.numbers.size(); i++)
+		v.numbers[i] /= divisor[i % n];
+}
+
+// Maps sensor channels to output channels: MTRX (n×n, row-major, out = M·in) when present,
+// else the ORIN→ORIO letter permutation, lower case meaning a negated axis.
+bool remapAxes(Values &v, const std::vector<double> &mtrx, std::string_view orin, std::string_view orio)
+{
+	const std::size_t n = v.fields.size();
+	if (n == 0 || v.textFieldCount() != 0)
+		return false;
+	std::vector<double> m(n * n, 0.0);
+	if (mtrx.size() == n * n) {
+		m = mtrx;
+	} else if (orin.size() == n && orio.size() == n) {
+		for (std::size_t o = 0; o < n; o++) {
+			const int want = std::toupper(static_cast<unsigned char>(orio[o]));
+			std::size_t i = 0;
+			while (i < n && std::toupper(static_cast<unsigned char>(orin[i])) != want)
+				i++;
+			if (i == n)
+				return false;
+			const bool sameSign = bool(std::isupper(static_cast<unsigned char>(orin[i]))) ==
+					      bool(std::isupper(static_cast<unsigned char>(orio[o])));
+			m[o * n + i] = sameSign ? 1.0 : -1.0;
+		}
+	} else {
+		return false;
+	}
+	std::vector<double> in(n);
+	for (std::size_t s = 0; s < v.sampleCount; s++) {
+		double *row = v.numbers.data() + s * n;
+		std::copy(row, row + n, in.begin());
+		for (std::size_t o = 0; o < n; o++) {
+			double acc = 0;
+			for (std::size_t i = 0; i < n; i++)
+				acc += m[o * n + i] * in[i];
+			row[o] = acc;
+		}
+	}
+	return true;
+}
+
+void decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, Device &device)
+{
+	const std::string path = joinPath(parentPath, strm.key);
+	std::vector<Klv> children;
+	ctx.forEachChild(strm, path, [&](const Klv &k) { children.push_back(k); });
+
+	Stream stream;
+	// The data is the last KLV of the nest; multi-sample streams repeat its key.
+	const Klv *last = nullptr;
+	for (auto it = children.rbegin(); it != children.rend(); ++it)
+		if (!isModifierKey(it->key) || it->type == '?') {
+			last = &*it;
+			break;
+		}
+	stream.key = last ? last->key : FourCC("STRM");
+	if (!wanted(ctx.options.streams, stream.key))
+		return;
+
+	std::string complexType;
+	std::vector<double> scale, mtrx;
+	std::string orin, orio;
+	std::vector<const Klv *> data;
+	bool haveSiUnits = false;
+	std::uint8_t unitStructSize = 0;
+	for (const auto &k : children) {
+		if (last && k.key == last->key) {
+			data.push_back(&k);
+			continue;
+		}
+		if (k.isNested())
+			continue; // nothing else is nested inside a STRM
+		auto decoded = decodeValues(k);
+		if (decoded.error) {
+			ctx.report(*decoded.error, path);
+			continue;
+		}
+		Values &v = decoded.values;
+		const FourCC key = k.key;
+		if (key == FourCC("STNM"))
+			stream.name = v.joinedText();
+		else if (key == FourCC("SIUN")) {
+			stream.units = unitsOf(v);
+			unitStructSize = k.structSize;
+			haveSiUnits = true;
+		} else if (key == FourCC("UNIT")) {
+			if (!haveSiUnits) {
+				stream.units = unitsOf(v);
+				unitStructSize = k.structSize;
+			}
+		} else if (key == FourCC("TYPE"))
+			complexType = v.joinedText();
+		else if (key == FourCC("SCAL"))
+			scale = v.numbers;
+		else if (key == FourCC("MTRX"))
+			mtrx = v.numbers;
+		else if (key == FourCC("ORIN"))
+			orin = v.joinedText();
+		else if (key == FourCC("ORIO"))
+			orio = v.joinedText();
+		else if (key == FourCC("TSMP") && !v.numbers.empty())
+			stream.tsmp = std::uint64_t(std::max(0.0, v.numbers[0]));
+		else if (key == FourCC("STMP") && !v.numbers.empty())
+			stream.stmp = std::uint64_t(std::max(0.0, v.numbers[0]));
+		else if (key == FourCC("TIMO") && !v.numbers.empty() && std::isfinite(v.numbers[0]))
+			stream.timo = v.numbers[0];
+		stream.sticky.push_back(Property{key, std::move(v)});
+	}
+
+	// Nested data (FACE with TICK/TOCK inside) holds the real data KLVs one level down.
+	std::vector<Klv> flattened;
+	for (const Klv *k : data) {
+		if (!k->isNested()) {
+			flattened.push_back(*k);
+			continue;
+		}
+		const std::string inner = joinPath(path, k->key);
+		ctx.forEachChild(*k, inner, [&](const Klv &c) {
+			if (c.key == k->key && !c.isNested())
+				flattened.push_back(c);
+		});
+	}
+
+	// Each data KLV of a multi-sample stream is one time slot of several items (GPMF spec,
+	// "Multi-sample and Non-periodic data"); FACE, SCEN and HUES are such streams even when a
+	// payload holds a single slot.
+	const bool grouped = flattened.size() > 1 || stream.key == FourCC("FACE") || stream.key == FourCC("SCEN") ||
+			     stream.key == FourCC("HUES");
+	bool first = true;
+	for (const Klv &k : flattened) {
+		auto decoded = decodeValues(k, complexType);
+		if (decoded.error) {
+			if (decoded.error->code == Errc::Unsupported)
+				ctx.payload.unsupported.push_back(joinPath(path, k.key));
+			ctx.report(*decoded.error, path);
+			continue;
+		}
+		if (first) {
+			stream.values = std::move(decoded.values);
+			first = false;
+		} else if (decoded.values.fields.size() == stream.values.fields.size()) {
+			stream.values.append(decoded.values);
+		} else {
+			ctx.report(Diagnostic{Errc::BadSize, k.offset, {}, "layout differs from the first sample"},
+				   joinPath(path, k.key));
+			continue;
+		}
+		if (grouped)
+			stream.slotSizes.push_back(decoded.values.sampleCount);
+	}
+
+	// Karma writes one-letter units per field as a single string (UNIT 'c' 1 2 "ss" for TYPE "JJ").
+	const std::size_t nFields = stream.values.fields.size();
+	if (unitStructSize == 1 && stream.units.size() == 1 && nFields > 1 && stream.units[0].size() == nFields) {
+		const std::string joined = std::move(stream.units[0]);
+		stream.units.clear();
+		for (char c : joined)
+			stream.units.emplace_back(1, c);
+	}
+
+	stream.raw = ctx.options.raw;
+	bool remapped = false;
+	if (!stream.raw) {
+		applyScale(stream.values, scale);
+		remapped = remapAxes(stream.values, mtrx, orin, orio);
+	}
+	const std::string_view order = stream.raw ? std::string_view(orin) : remapped ? std::string_view(orio) : orin;
+	stream.fields = detail::fieldNames(stream.key, stream.values.fields.size(), order, device.name, stream.name);
+	device.streams.push_back(std::move(stream));
+}
+
+bool deviceWanted(const DecodeOptions &options, const Device &device)
+{
+	if (options.devices.empty())
+		return true;
+	const std::string id = device.idString();
+	return std::any_of(options.devices.begin(), options.devices.end(),
+			   [&](const std::string &d) { return d == id || d == device.name; });
+}
+
+void decodeDevice(Context &ctx, const Klv &devc)
+{
+	const std::string path = devc.key.str();
+	Device device;
+	std::vector<Klv> streams;
+	ctx.forEachChild(devc, path, [&](const Klv &k) {
+		if (k.key == FourCC("STRM") && k.isNested()) {
+			streams.push_back(k);
+			return;
+		}
+		if (k.isNested())
+			return;
+		auto decoded = decodeValues(k);
+		if (decoded.error) {
+			ctx.report(*decoded.error, path);
+			return;
+		}
+		if (k.key == FourCC("DVID")) {
+			if (k.type == 'F' || decoded.values.textFieldCount())
+				device.idText = decoded.values.joinedText();
+			else
+				device.id = std::uint32_t(std::clamp(decoded.values.firstNumber(), 0.0, 4294967295.0));
+		} else if (k.key == FourCC("DVNM")) {
+			device.name = decoded.values.joinedText();
+		} else {
+			device.properties.push_back(Property{k.key, std::move(decoded.values)});
+		}
+	});
+	if (!deviceWanted(ctx.options, device))
+		return;
+	for (const auto &strm : streams)
+		decodeStream(ctx, strm, path, device);
+	ctx.payload.devices.push_back(std::move(device));
+}
+
+// Position of a named field, or -1.
+int fieldIndex(const Stream &s, std::string_view name)
+{
+	for (std::size_t i = 0; i < s.fields.size(); i++)
+		if (s.fields[i] == name)
+			return int(i);
+	return -1;
+}
+
+// A numeric field in output units, whether or not the values were left raw.
+double scaledNumber(const Stream &s, std::size_t sample, std::size_t field)
+{
+	double v = s.values.number(sample, field);
+	if (s.raw) {
+		if (const Property *scal = s.findSticky(FourCC("SCAL"))) {
+			const auto &sc = scal->values.numbers;
+			const double d = sc.size() == 1 ? sc[0] : field < sc.size() ? sc[field] : 1.0;
+			if (d != 0)
+				v /= d;
+		}
+	}
+	return v;
+}
+
+void assignGpsUtc(Stream &s)
+{
+	const std::size_t n = s.slotCount();
+	if (s.key == FourCC("GPS9")) {
+		const int days = fieldIndex(s, "days"), secs = fieldIndex(s, "secs");
+		if (days < 0 || secs < 0 || s.isGrouped())
+			return;
+		s.utc.resize(n);
+		for (std::size_t i = 0; i < n; i++)
+			s.utc[i] = gps9Utc(scaledNumber(s, i, days), scaledNumber(s, i, secs));
+	} else if (s.key == FourCC("GPS5")) {
+		const Property *gpsu = s.findSticky(FourCC("GPSU"));
+		std::optional<double> base;
+		if (gpsu && !gpsu->values.texts.empty())
+			base = parseGpsu(gpsu->values.texts[0]);
+		s.utc.assign(n, kNaN);
+		// GPSU is the time of the payload's first GPS sample; the rest follow at the sample spacing.
+		if (base && !s.times.empty())
+			for (std::size_t i = 0; i < n; i++)
+				s.utc[i] = *base + (s.times[i] - s.times[0]);
+	}
+}
+
+// Keeps only the slots for which keep(i) is true (ungrouped streams).
+template<typename Keep>
+void filterSlots(Stream &s, Keep keep)
+{
+	if (s.isGrouped())
+		return;
+	const std::size_t nNum = s.values.numericFieldCount(), nText = s.values.textFieldCount();
+	std::size_t out = 0;
+	for (std::size_t i = 0; i < s.values.sampleCount; i++) {
+		if (!keep(i))
+			continue;
+		if (out != i) {
+			std::copy_n(s.values.numbers.begin() + i * nNum, nNum, s.values.numbers.begin() + out * nNum);
+			for (std::size_t t = 0; t < nText; t++)
+				s.values.texts[out * nText + t] = std::move(s.values.texts[i * nText + t]);
+			if (i < s.times.size())
+				s.times[out] = s.times[i];
+			if (i < s.utc.size())
+				s.utc[out] = s.utc[i];
+		}
+		out++;
+	}
+	s.values.sampleCount = std::uint32_t(out);
+	s.values.numbers.resize(out * nNum);
+	s.values.texts.resize(out * nText);
+	if (s.times.size() > out)
+		s.times.resize(out);
+	if (s.utc.size() > out)
+		s.utc.resize(out);
+}
+
+void applyGpsFilters(Stream &s, const DecodeOptions &o)
+{
+	if (o.minGpsFix <= 0 && o.maxGpsDop <= 0)
+		return;
+	if (s.key == FourCC("GPS5")) {
+		const Property *gpsf = s.findSticky(FourCC("GPSF"));
+		const Property *gpsp = s.findSticky(FourCC("GPSP"));
+		const double fix = gpsf ? gpsf->values.firstNumber(-1) : -1;
+		const double dop = gpsp ? gpsp->values.firstNumber(-1) / 100.0 : -1;
+		const bool keep = (o.minGpsFix <= 0 || fix >= o.minGpsFix) && (o.maxGpsDop <= 0 || (dop >= 0 && dop <= o.maxGpsDop));
+		if (!keep)
+			filterSlots(s, [](std::size_t) { return false; });
+	} else if (s.key == FourCC("GPS9")) {
+		const int fix = fieldIndex(s, "fix"), dop = fieldIndex(s, "dop");
+		if (fix < 0 || dop < 0)
+			return;
+		filterSlots(s, [&](std::size_t i) {
+			return (o.minGpsFix <= 0 || scaledNumber(s, i, fix) >= o.minGpsFix) &&
+			       (o.maxGpsDop <= 0 || scaledNumber(s, i, dop) <= o.maxGpsDop);
+		});
+	}
+}
+
+} // namespace
+
+const Property *Stream::findSticky(FourCC key) const noexcept
+{
+	for (const auto &p : sticky)
+		if (p.key == key)
+			return &p;
+	return nullptr;
+}
+
+std::string Device::idString() const
+{
+	return idText.empty() ? std::to_string(id) : idText;
+}
+
+Payload decodePayload(std::span<const std::uint8_t> bytes, const DecodeOptions &options)
+{
+	Payload payload;
+	payload.pts = kNaN;
+	payload.duration = kNaN;
+	Context ctx{options, payload};
+	KlvWalker walker(bytes);
+	while (auto klv = walker.next()) {
+		if (klv->key == FourCC("DEVC") && klv->isNested())
+			decodeDevice(ctx, *klv);
+		else
+			ctx.report(Diagnostic{Errc::BadStructure, klv->offset, klv->key.str(),
+					      "top-level KLV is not a DEVC"},
+				   {});
+	}
+	if (walker.error())
+		ctx.report(*walker.error(), {});
+	return payload;
+}
+
+Decoder::Decoder(DecodeOptions options) : options_(std::move(options)) {}
+
+void Decoder::reset()
+{
+	nextIndex_ = 0;
+	corrupt_ = 0;
+	history_.clear();
+}
+
+Decoder::StreamHistory &Decoder::historyFor(const Device &device, const Stream &stream)
+{
+	std::string key = device.idString() + "/" + stream.key.str();
+	for (auto &[k, h] : history_)
+		if (k == key)
+			return h;
+	history_.emplace_back(std::move(key), StreamHistory{});
+	auto &h = history_.back().second;
+	h.summary.device = device.idString();
+	h.summary.deviceName = device.name;
+	h.summary.key = stream.key;
+	h.summary.name = stream.name;
+	h.summary.firstUtc = kNaN;
+	h.summary.lastUtc = kNaN;
+	return h;
+}
+
+Payload Decoder::decode(std::span<const std::uint8_t> bytes, double pts, double duration)
+{
+	Payload payload = decodePayload(bytes, options_);
+	payload.index = nextIndex_++;
+	payload.pts = pts;
+	payload.duration = duration;
+	if (!payload.diagnostics.empty())
+		corrupt_++;
+	const double start = std::isfinite(pts) ? pts : 0.0;
+	const double span = std::isfinite(duration) && duration >= 0 ? duration : 0.0;
+
+	for (auto &device : payload.devices) {
+		for (auto &stream : device.streams) {
+			const std::size_t n = stream.slotCount();
+			stream.times.resize(n);
+			for (std::size_t i = 0; i < n; i++)
+				stream.times[i] = spreadTime(start, span, i, n, stream.timo);
+
+			StreamHistory &h = historyFor(device, stream);
+			h.counted += n;
+			const double total = stream.tsmp ? double(*stream.tsmp) : double(h.counted);
+			if (!h.seen)
+				h.fit.addStart(start, total - double(n));
+			h.fit.add(start + span, total);
+			stream.rate = h.fit.rate();
+
+			assignGpsUtc(stream);
+			applyGpsFilters(stream, options_);
+
+			StreamSummary &sum = h.summary;
+			const std::size_t kept = stream.slotCount();
+			if (kept) {
+				if (!h.seen || sum.samples == 0)
+					sum.firstTime = stream.times.front();
+				sum.lastTime = stream.times[kept - 1];
+				for (std::size_t i = 0; i < std::min(kept, stream.utc.size()); i++) {
+					if (!std::isfinite(stream.utc[i]))
+						continue;
+					if (!std::isfinite(sum.firstUtc))
+						sum.firstUtc = stream.utc[i];
+					sum.lastUtc = stream.utc[i];
+				}
+			}
+			if (sum.name.empty())
+				sum.name = stream.name;
+			sum.samples += kept;
+			sum.rate = stream.rate;
+			h.seen = true;
+		}
+	}
+	return payload;
+}
+
+Summary Decoder::summary() const
+{
+	Summary s;
+	s.payloads = nextIndex_;
+	s.corruptPayloads = corrupt_;
+	for (const auto &[key, h] : history_)
+		s.streams.push_back(h.summary);
+	return s;
+}
+
+} // namespace gpmf

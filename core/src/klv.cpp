@@ -1,1 +1,121 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+// KLV header parsing and the sibling walk.
+#include "gpmf/klv.h"
+
+#include <string>
+
+#include "gpmf/byte_reader.h"
+
+namespace gpmf {
+
+std::optional<std::size_t> typeSize(char type) noexcept
+{
+	switch (type) {
+	case 'b':
+	case 'B':
+	case 'c':
+	case 'u':
+		return 1;
+	case 's':
+	case 'S':
+		return 2;
+	case 'l':
+	case 'L':
+	case 'f':
+	case 'F':
+	case 'q':
+		return 4;
+	case 'd':
+	case 'j':
+	case 'J':
+	case 'Q':
+		return 8;
+	case 'G':
+	case 'U':
+		return 16;
+	case 0:
+	case '?':
+	case '#':
+		return 0;
+	default:
+		return std::nullopt;
+	}
+}
+
+bool isTextType(char type) noexcept
+{
+	return type == 'c' || type == 'u' || type == 'F' || type == 'G' || type == 'U';
+}
+
+std::optional<Klv> KlvWalker::next() noexcept
+{
+	if (error_ || pos_ >= bytes_.size())
+		return std::nullopt;
+
+	ByteReader reader(bytes_.subspan(pos_));
+	const std::size_t at = base_ + pos_;
+	std::uint32_t key = 0;
+	std::uint8_t type = 0, structSize = 0;
+	std::uint16_t repeat = 0;
+	if (!reader.readBe32(key) || !reader.readU8(type) || !reader.readU8(structSize) || !reader.readBe16(repeat)) {
+		// Zero padding after the last KLV is legal filler, not an error.
+		bool allZero = true;
+		for (std::size_t i = pos_; i < bytes_.size(); i++)
+			allZero = allZero && bytes_[i] == 0;
+		if (!allZero)
+			error_ = Diagnostic{Errc::Truncated, at, {},
+					    std::to_string(bytes_.size() - pos_) + " bytes left, a KLV header needs 8"};
+		pos_ = bytes_.size();
+		return std::nullopt;
+	}
+
+	Klv klv;
+	klv.key = FourCC(key);
+	klv.type = char(type);
+	klv.structSize = structSize;
+	klv.repeat = repeat;
+	klv.offset = at;
+
+	if (key == 0 && type == 0 && structSize == 0 && repeat == 0) {
+		// Zeroes up to the end of the buffer are filler (some writers pad payloads); zeroes
+		// followed by anything else are not a key.
+		bool allZero = true;
+		for (std::size_t i = pos_; i < bytes_.size(); i++)
+			allZero = allZero && bytes_[i] == 0;
+		if (!allZero)
+			error_ = Diagnostic{Errc::BadKey, at, {}, "zero key"};
+		pos_ = bytes_.size();
+		return std::nullopt;
+	}
+	if (!klv.key.isValid()) {
+		error_ = Diagnostic{Errc::BadKey, at, {}, "key bytes are not printable ASCII"};
+		return std::nullopt;
+	}
+	if (!typeSize(klv.type)) {
+		error_ = Diagnostic{Errc::BadType, at, klv.key.str(),
+				    "type 0x" + std::to_string(unsigned(type)) + " is not a GPMF type"};
+		return std::nullopt;
+	}
+
+	// size × repeat is at most 255 × 65535, so it cannot overflow; padding rounds up to 4.
+	const std::size_t dataSize = std::size_t{structSize} * repeat;
+	const std::size_t padded = (dataSize + 3) & ~std::size_t{3};
+	if (padded > reader.remaining()) {
+		// The data itself may still be there with only the padding cut off.
+		if (dataSize > reader.remaining()) {
+			error_ = Diagnostic{Errc::Truncated, at, klv.key.str(),
+					    "needs " + std::to_string(dataSize) + " bytes, " +
+						    std::to_string(reader.remaining()) + " left"};
+			pos_ = bytes_.size();
+			return std::nullopt;
+		}
+		klv.data = *reader.take(dataSize);
+		pos_ = bytes_.size();
+		return klv;
+	}
+	klv.data = *reader.take(dataSize);
+	pos_ += kKlvHeaderSize + padded;
+	return klv;
+}
+
+} // namespace gpmf

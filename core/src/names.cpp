@@ -1,1 +1,123 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+// Field names for documented streams. Names come from the GPMF documentation's stream tables
+// and, for the Karma drone, from the MAVLink messages its streams mirror (same fields and units).
+#include "names.h"
+
+#include <array>
+#include <cctype>
+#include <initializer_list>
+
+namespace gpmf::detail {
+
+namespace {
+
+using Names = std::vector<std::string>;
+
+Names list(std::initializer_list<const char *> names)
+{
+	return Names(names.begin(), names.end());
+}
+
+// "ZXY" -> {"z","x","y"}; a lower-case letter in ORIN/ORIO means a negated axis.
+Names axisNames(std::string_view order)
+{
+	Names names;
+	for (char c : order) {
+		if (std::isupper(static_cast<unsigned char>(c)))
+			names.emplace_back(1, char(std::tolower(static_cast<unsigned char>(c))));
+		else
+			names.push_back(std::string("-") + c);
+	}
+	return names;
+}
+
+// Sensor axis order of cameras that predate ORIN/ORIO (GPMF documentation, per model).
+std::string_view legacyImuOrder(std::string_view deviceName)
+{
+	if (deviceName == "Camera" || deviceName.starts_with("HERO5") || deviceName.starts_with("Hero5"))
+		return "ZXY";
+	if (deviceName.starts_with("Hero6") || deviceName.starts_with("HERO6"))
+		return "YxZ";
+	if (deviceName.starts_with("Fusion"))
+		return "yXZ";
+	return {};
+}
+
+struct KarmaStream {
+	std::string_view name;
+	std::initializer_list<const char *> fields;
+};
+
+// Karma streams carry MAVLink messages with matching TYPE and UNIT lists.
+constexpr std::array<KarmaStream, 7> kKarmaStreams{{
+	{"GPS RAW", {"time", "lat", "lon", "alt", "eph", "epv", "speed", "course", "fix", "satellites"}},
+	{"Attitude", {"time", "roll", "pitch", "yaw", "roll_rate", "pitch_rate", "yaw_rate", "flags"}},
+	{"Position", {"time", "lat", "lon", "alt", "relative_alt", "vx", "vy", "vz", "heading"}},
+	{"VFR HUD", {"airspeed", "groundspeed", "alt", "climb", "heading", "throttle"}},
+	{"Scaled IMU", {"time", "xacc", "yacc", "zacc", "xgyro", "ygyro", "zgyro", "xmag", "ymag", "zmag"}},
+	{"Scaled Pressure", {"time", "pressure_abs", "pressure_diff", "temperature"}},
+	{"Local Position NED", {"time", "x", "y", "z", "vx", "vy", "vz"}},
+}};
+
+Names faceNames(std::size_t count)
+{
+	switch (count) {
+	case 5: // HERO6
+		return list({"id", "x", "y", "w", "h"});
+	case 7: // HERO8
+		return list({"id", "x", "y", "w", "h", "confidence", "smile"});
+	case 9: // HERO10 (version 4)
+		return list({"version", "confidence", "id", "x", "y", "w", "h", "smile", "blink"});
+	case 23: { // HERO7: 17 unused bytes before the smile value
+		Names n = list({"id", "x", "y", "w", "h"});
+		for (int i = 0; i < 17; i++)
+			n.push_back("unused" + std::to_string(i));
+		n.push_back("smile");
+		return n;
+	}
+	default:
+		return {};
+	}
+}
+
+} // namespace
+
+std::vector<std::string> fieldNames(FourCC key, std::size_t fieldCount, std::string_view orio,
+				    std::string_view deviceName, std::string_view streamName)
+{
+	Names names;
+	if (key == FourCC("GPS5"))
+		names = list({"lat", "lon", "alt", "speed2d", "speed3d"});
+	else if (key == FourCC("GPS9"))
+		names = list({"lat", "lon", "alt", "speed2d", "speed3d", "days", "secs", "dop", "fix"});
+	else if (key == FourCC("CORI") || key == FourCC("IORI"))
+		names = list({"w", "x", "y", "z"});
+	else if (key == FourCC("GRAV") || key == FourCC("MNOR"))
+		names = list({"x", "y", "z"});
+	else if (key == FourCC("ACCL") || key == FourCC("GYRO") || key == FourCC("MAGN")) {
+		std::string_view order = orio.empty() ? legacyImuOrder(deviceName) : orio;
+		if (order.size() == fieldCount)
+			names = axisNames(order); // unknown order: no names rather than wrong ones
+	} else if (key == FourCC("WRGB"))
+		names = list({"r", "g", "b"});
+	else if (key == FourCC("SCEN"))
+		names = list({"class", "probability"});
+	else if (key == FourCC("HUES"))
+		names = list({"hue", "weight"});
+	else if (key == FourCC("AALP"))
+		names = list({"rms_dbfs", "peak_dbfs"});
+	else if (key == FourCC("FACE"))
+		names = faceNames(fieldCount);
+	else if (key == FourCC("HLMT"))
+		names = list({"time", "in", "out", "lat", "lon", "alt", "type", "confidence", "score"});
+	else {
+		for (const auto &karma : kKarmaStreams)
+			if (karma.name == streamName)
+				names = list(karma.fields);
+	}
+	if (names.size() != fieldCount)
+		return {};
+	return names;
+}
+
+} // namespace gpmf::detail

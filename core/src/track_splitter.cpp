@@ -1,1 +1,116 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+// Splitting raw gpmd track dumps into payloads, and timing them without a container.
+#include "gpmf/track_splitter.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "gpmf/byte_reader.h"
+#include "gpmf/klv.h"
+
+namespace gpmf {
+
+namespace {
+
+struct DevcInfo {
+	std::optional<std::uint32_t> dvid;
+	std::optional<std::uint64_t> stmp;
+};
+
+DevcInfo inspectDevc(const Klv &devc)
+{
+	DevcInfo info;
+	KlvWalker walker(devc.data);
+	while (auto k = walker.next()) {
+		if (k->key == FourCC("DVID") && k->data.size() >= 4 && !info.dvid)
+			info.dvid = loadBe32(k->data.data());
+		if (k->key != FourCC("STRM") || !k->isNested())
+			continue;
+		KlvWalker inner(k->data);
+		while (auto s = inner.next()) {
+			if (s->key == FourCC("STMP") && s->data.size() >= 8) {
+				const std::uint64_t v = loadBe64(s->data.data());
+				info.stmp = info.stmp ? std::min(*info.stmp, v) : v;
+			}
+		}
+	}
+	return info;
+}
+
+} // namespace
+
+SplitResult splitRawTrack(std::span<const std::uint8_t> dump)
+{
+	SplitResult result;
+	KlvWalker walker(dump);
+	std::size_t start = 0, end = 0;
+	std::vector<std::uint32_t> ids;
+	std::optional<std::uint64_t> stmp;
+	bool open = false;
+
+	auto close = [&]() {
+		if (open)
+			result.payloads.push_back(RawPayload{dump.subspan(start, end - start), start, stmp});
+		open = false;
+		ids.clear();
+		stmp.reset();
+	};
+
+	while (auto klv = walker.next()) {
+		const std::size_t klvEnd = std::min(dump.size(), klv->offset + kKlvHeaderSize + ((klv->data.size() + 3) & ~std::size_t{3}));
+		if (klv->key != FourCC("DEVC") || !klv->isNested()) {
+			result.error = Diagnostic{Errc::BadStructure, klv->offset, klv->key.str(), "top-level KLV is not a DEVC"};
+			break;
+		}
+		const DevcInfo info = inspectDevc(*klv);
+		// A device id seen again means the next payload has begun.
+		const bool repeated = info.dvid && std::find(ids.begin(), ids.end(), *info.dvid) != ids.end();
+		if (repeated || !open || !info.dvid) {
+			if (repeated || !info.dvid)
+				close();
+			if (!open) {
+				open = true;
+				start = klv->offset;
+			}
+		}
+		if (info.dvid)
+			ids.push_back(*info.dvid);
+		if (info.stmp)
+			stmp = stmp ? std::min(*stmp, *info.stmp) : *info.stmp;
+		end = klvEnd;
+	}
+	close();
+	if (!result.error && walker.error())
+		result.error = walker.error();
+	return result;
+}
+
+std::vector<PayloadTime> rawTrackTimes(const std::vector<RawPayload> &payloads)
+{
+	std::vector<PayloadTime> times(payloads.size());
+	for (std::size_t i = 0; i < times.size(); i++)
+		times[i] = PayloadTime{double(i), 1.0};
+
+	// STMP (µs) gives the real spacing when every payload has one and they increase sanely.
+	if (payloads.size() < 2)
+		return times;
+	for (const auto &p : payloads)
+		if (!p.stmp)
+			return times;
+	std::vector<double> starts(payloads.size());
+	for (std::size_t i = 0; i < payloads.size(); i++) {
+		starts[i] = double(*payloads[i].stmp - std::min(*payloads[i].stmp, *payloads[0].stmp)) / 1e6;
+		if (i > 0) {
+			const double step = starts[i] - starts[i - 1];
+			if (!(step > 0.1 && step < 10.0))
+				return times;
+		}
+	}
+	for (std::size_t i = 0; i < payloads.size(); i++) {
+		times[i].pts = starts[i];
+		times[i].duration = i + 1 < payloads.size() ? starts[i + 1] - starts[i] : times[i - 1].duration;
+	}
+	return times;
+}
+
+} // namespace gpmf
