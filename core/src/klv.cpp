@@ -107,7 +107,18 @@ std::optional<Klv> KlvWalker::next() noexcept
 					    "needs " + std::to_string(dataSize) + " bytes, " +
 						    std::to_string(reader.remaining()) + " left"};
 			pos_ = bytes_.size();
-			return std::nullopt;
+			// Hand out what is intact: the whole samples that fit, or a nested KLV's
+			// remaining bytes (its own walk reports where its children break off).
+			if (klv.isNested()) {
+				klv.data = *reader.take(reader.remaining());
+				return klv;
+			}
+			const std::size_t whole = structSize ? reader.remaining() / structSize : 0;
+			if (whole == 0)
+				return std::nullopt;
+			klv.repeat = std::uint16_t(whole);
+			klv.data = *reader.take(whole * structSize);
+			return klv;
 		}
 		klv.data = *reader.take(dataSize);
 		pos_ = bytes_.size();

@@ -1,1 +1,111 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+// Raw track dumps: split into payloads at DEVC, grouping devices, timed by STMP or 1 s.
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "gpmf/klv_writer.h"
+#include "gpmf/track_splitter.h"
+
+using namespace gpmf;
+
+namespace {
+
+void devc(KlvWriter &w, std::uint32_t id, std::optional<std::uint64_t> stmp = {})
+{
+	w.begin(FourCC("DEVC"));
+	w.integers(FourCC("DVID"), 'L', {id});
+	w.begin(FourCC("STRM"));
+	if (stmp)
+		w.integers(FourCC("STMP"), 'J', {std::int64_t(*stmp)});
+	w.integers(FourCC("ACCL"), 's', {1, 2, 3}, 3);
+	w.end();
+	w.end();
+}
+
+} // namespace
+
+TEST(SplitRawTrack, EachCameraDevcStartsAPayload)
+{
+	KlvWriter w;
+	devc(w, 1);
+	devc(w, 1);
+	devc(w, 1);
+	const auto bytes = w.take();
+	const auto split = splitRawTrack(bytes);
+	EXPECT_FALSE(split.error);
+	ASSERT_EQ(split.payloads.size(), 3u);
+	EXPECT_EQ(split.payloads[1].offset, bytes.size() / 3);
+	EXPECT_EQ(split.payloads[2].bytes.size(), bytes.size() / 3);
+}
+
+TEST(SplitRawTrack, OtherDevicesJoinThePayloadUntilAnIdRepeats)
+{
+	// Karma: camera + drone DEVC per payload.
+	KlvWriter w;
+	devc(w, 1);
+	devc(w, 16835857);
+	devc(w, 1);
+	devc(w, 16835857);
+	const auto split = splitRawTrack(w.bytes());
+	ASSERT_EQ(split.payloads.size(), 2u);
+	EXPECT_EQ(split.payloads[0].bytes.size(), w.bytes().size() / 2);
+}
+
+TEST(SplitRawTrack, GarbageAfterGoodPayloadsIsReportedAndTheyAreKept)
+{
+	KlvWriter w;
+	devc(w, 1);
+	devc(w, 1);
+	auto bytes = w.take();
+	bytes.insert(bytes.end(), {'J', 'U', 'N', 'K', 'x', 1, 0, 1});
+	const auto split = splitRawTrack(bytes);
+	EXPECT_EQ(split.payloads.size(), 2u);
+	ASSERT_TRUE(split.error);
+}
+
+TEST(SplitRawTrack, TopLevelNonDevcIsAnError)
+{
+	KlvWriter w;
+	w.integers(FourCC("TSMP"), 'L', {1});
+	const auto split = splitRawTrack(w.bytes());
+	EXPECT_TRUE(split.payloads.empty());
+	ASSERT_TRUE(split.error);
+	EXPECT_EQ(split.error->code, Errc::BadStructure);
+}
+
+TEST(RawTrackTimes, OneSecondApartWithoutStmp)
+{
+	KlvWriter w;
+	devc(w, 1);
+	devc(w, 1);
+	const auto times = rawTrackTimes(splitRawTrack(w.bytes()).payloads);
+	ASSERT_EQ(times.size(), 2u);
+	EXPECT_DOUBLE_EQ(times[1].pts, 1.0);
+	EXPECT_DOUBLE_EQ(times[1].duration, 1.0);
+}
+
+TEST(RawTrackTimes, StmpGivesTheRealSpacing)
+{
+	KlvWriter w;
+	devc(w, 1, 5'000'000);
+	devc(w, 1, 6'001'000);
+	devc(w, 1, 7'002'000);
+	const auto split = splitRawTrack(w.bytes());
+	ASSERT_TRUE(split.payloads[1].stmp);
+	const auto times = rawTrackTimes(split.payloads);
+	ASSERT_EQ(times.size(), 3u);
+	EXPECT_DOUBLE_EQ(times[0].pts, 0.0);
+	EXPECT_NEAR(times[1].pts, 1.001, 1e-9);
+	EXPECT_NEAR(times[0].duration, 1.001, 1e-9);
+	EXPECT_NEAR(times[2].duration, 1.001, 1e-9);
+}
+
+TEST(RawTrackTimes, NonsenseStmpFallsBackToOneSecond)
+{
+	KlvWriter w;
+	devc(w, 1, 9'000'000);
+	devc(w, 1, 1'000'000); // goes backwards
+	const auto times = rawTrackTimes(splitRawTrack(w.bytes()).payloads);
+	EXPECT_DOUBLE_EQ(times[1].pts, 1.0);
+}

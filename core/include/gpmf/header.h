@@ -22,7 +22,7 @@ struct HiLight {
 };
 
 struct Header {
-	std::string camera;    ///< model, e.g. "HERO7 Black" (MINF, CAME or device name)
+	std::string camera;    ///< model, e.g. "HERO7 Black" (MINF, FIRM prefix or device name)
 	std::string firmware;  ///< FIRM atom or FMWR
 	std::string serial;    ///< CASN
 	std::string lens;      ///< LENS atom

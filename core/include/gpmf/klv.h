@@ -44,7 +44,9 @@ public:
 	{
 	}
 
-	/// The next KLV, or nullopt at the end or on error (then error() is set).
+	/// The next KLV, or nullopt at the end or on error (then error() is set). A KLV cut short by
+	/// the end of the input is still returned, clipped to the whole samples (or, when nested, the
+	/// bytes) that are there, with error() set.
 	std::optional<Klv> next() noexcept;
 	const std::optional<Diagnostic> &error() const noexcept { return error_; }
 
