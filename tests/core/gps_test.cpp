@@ -1,1 +1,562 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+// GPS time parsing and formatting, and track points from decoded payloads.
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "gpmf/decoder.h"
+#include "gpmf/gps.h"
+#include "gpmf/track_splitter.h"
+#include "samples.h"
+
+namespace gpmf {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/*
+ * 2017-04-17T17:31:03Z worked out by hand: 47 years 1970..2016 with 12 leap years (1972..2016)
+ * give 47 * 365 + 12 = 17167 days; Jan + Feb + Mar 2017 = 90 days, plus 16 days of April:
+ * 17273 days = 1492387200 s; 17:31:03 = 63063 s. Total 1492450263 (`date -u -d '2017-04-17
+ * 17:31:03' +%s` agrees).
+ */
+constexpr double kHero5Start = 1492450263.0;
+/* 2000-01-01T00:00:00Z = 10957 days (30 years, 7 leap years) * 86400. */
+constexpr double k2000 = 946684800.0;
+/* 2017-01-01T00:00:00Z = 17167 days * 86400 (see above). */
+constexpr double k2017 = 1483228800.0;
+
+TEST(ParseGpsu, Hero5FirstFix)
+{
+	auto t = parseGpsu("170417173103.000");
+	ASSERT_TRUE(t);
+	EXPECT_EQ(*t, kHero5Start);
+}
+
+TEST(ParseGpsu, KeepsMilliseconds)
+{
+	auto t = parseGpsu("170417173103.055");
+	ASSERT_TRUE(t);
+	EXPECT_NEAR(*t, kHero5Start + 0.055, 1e-6);
+	// HERO6 sample: GPSU 180124192801.699. 2018-01-24 = 17167 + 365 + 23 days after 1970.
+	auto h6 = parseGpsu("180124192801.699");
+	ASSERT_TRUE(h6);
+	EXPECT_NEAR(*h6, (17167 + 365 + 23) * 86400.0 + 19 * 3600 + 28 * 60 + 1.699, 1e-6);
+}
+
+TEST(ParseGpsu, TrailingNulFromTypeU)
+{
+	// Type 'U' is 16 bytes; a decoder may hand the string over with its padding.
+	auto t = parseGpsu(std::string_view("170417173103.000\0", 17));
+	ASSERT_TRUE(t);
+	EXPECT_EQ(*t, kHero5Start);
+}
+
+TEST(ParseGpsu, RejectsGarbage)
+{
+	// What cameras write before a lock (gpmf-parser#162), and other malformed strings.
+	for (const char *bad : { "5509100082240400", "", "170417173103", "170417173103.0000", "17041717310.000",
+				 "1704171731O3.000", "170417173103,000", "17041717310a.000", "-70417173103.000",
+				 " 70417173103.000", "170417173103.-00" })
+		EXPECT_FALSE(parseGpsu(bad)) << '"' << bad << '"';
+}
+
+TEST(ParseGpsu, RejectsOutOfRangeFields)
+{
+	for (const char *bad : { "170017173103.000", // month 0
+				 "171317173103.000", // month 13
+				 "170400173103.000", // day 0
+				 "170431173103.000", // 31 April
+				 "170132173103.000", // 32 January
+				 "170229120000.000", // 2017 is not a leap year
+				 "210229120000.000", // nor is 2021
+				 "170417243103.000", // hour 24
+				 "170417176003.000", // minute 60
+				 "170417173161.000" }) // second 61
+		EXPECT_FALSE(parseGpsu(bad)) << bad;
+}
+
+TEST(ParseGpsu, LeapDays)
+{
+	// 2000 is a leap year (divisible by 400); 2020 and 2024 by 4.
+	auto d2000 = parseGpsu("000229000000.000");
+	ASSERT_TRUE(d2000);
+	EXPECT_EQ(*d2000, k2000 + (31 + 28) * 86400.0);
+	auto d2020 = parseGpsu("200229000000.000");
+	auto d2020mar = parseGpsu("200301000000.000");
+	ASSERT_TRUE(d2020 && d2020mar);
+	EXPECT_EQ(*d2020mar - *d2020, 86400.0);
+	EXPECT_TRUE(parseGpsu("240229235959.999"));
+	// 2017-12-31 is the 365th day of 2017; 2018-01-01 follows it.
+	auto newYear = parseGpsu("180101000000.000");
+	ASSERT_TRUE(newYear);
+	EXPECT_EQ(*newYear, k2017 + 365 * 86400.0);
+}
+
+// Every day of 2000-2099 against a day counter that walks the calendar one day at a time.
+TEST(ParseGpsu, EveryDayOfTheCentury)
+{
+	const int monthDays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	double expected = k2000;
+	for (int year = 2000; year < 2100; year++) {
+		for (int month = 1; month <= 12; month++) {
+			// Within 2000-2099 every year divisible by 4 is a leap year (2000 included).
+			const int days = monthDays[month - 1] + (month == 2 && year % 4 == 0 ? 1 : 0);
+			for (int day = 1; day <= days; day++) {
+				char gpsu[32];
+				std::snprintf(gpsu, sizeof(gpsu), "%02d%02d%02d120000.000", year % 100, month, day);
+				auto t = parseGpsu(gpsu);
+				ASSERT_TRUE(t) << gpsu;
+				ASSERT_EQ(*t, expected + 12 * 3600) << gpsu;
+
+				char iso[48];
+				std::snprintf(iso, sizeof(iso), "%04d-%02d-%02dT12:00:00.000Z", year, month, day);
+				ASSERT_EQ(formatUtc(*t), iso);
+				expected += 86400;
+			}
+		}
+	}
+	// 100 years with 25 leap days.
+	EXPECT_EQ(expected, k2000 + (100 * 365 + 25) * 86400.0);
+}
+
+TEST(Gps9Utc, DaysSince2000)
+{
+	EXPECT_EQ(gps9Utc(0, 0), k2000);
+	/*
+	 * HERO11 sample, GPSU 220920132938.299. 2000-01-01 to 2022-01-01: 22 years with 6 leap years
+	 * (2000..2020) = 8036 days; Jan..Aug 2022 = 243 days, plus 19: day 8298. 13:29:38.299 =
+	 * 48578.299 s. `date -u -d '2022-09-20 13:29:38' +%s` = 1663680578.
+	 */
+	EXPECT_NEAR(gps9Utc(8298, 48578.299), 1663680578.299, 1e-6);
+	EXPECT_EQ(formatUtc(gps9Utc(8298, 48578.299)), "2022-09-20T13:29:38.299Z");
+	auto gpsu = parseGpsu("220920132938.299");
+	ASSERT_TRUE(gpsu);
+	EXPECT_NEAR(gps9Utc(8298, 48578.299), *gpsu, 1e-6);
+	// Day 8294 is four days earlier: 2022-09-16.
+	EXPECT_EQ(formatUtc(gps9Utc(8294, 0)), "2022-09-16T00:00:00.000Z");
+}
+
+TEST(FormatUtc, Iso8601WithMilliseconds)
+{
+	EXPECT_EQ(formatUtc(0), "1970-01-01T00:00:00.000Z");
+	EXPECT_EQ(formatUtc(kHero5Start), "2017-04-17T17:31:03.000Z");
+	EXPECT_EQ(formatUtc(*parseGpsu("170417173103.055")), "2017-04-17T17:31:03.055Z");
+	EXPECT_EQ(formatUtc(k2000 + (31 + 28) * 86400.0), "2000-02-29T00:00:00.000Z");
+	EXPECT_EQ(formatUtc(-0.5), "1969-12-31T23:59:59.500Z");
+}
+
+TEST(FormatUtc, RoundsToMillisecondsWithCarry)
+{
+	// gopro2gpx's third HERO5 point: 17:31:03 + 2/18 s = .111111 s.
+	EXPECT_EQ(formatUtc(kHero5Start + 2.0 / 18), "2017-04-17T17:31:03.111Z");
+	EXPECT_EQ(formatUtc(kHero5Start + 1.0 / 18), "2017-04-17T17:31:03.056Z");
+	// The carry runs through seconds, minutes, hours, the day, the month and the year.
+	EXPECT_EQ(formatUtc(kHero5Start + 56.9996), "2017-04-17T17:32:00.000Z");
+	EXPECT_EQ(formatUtc(k2017 - 0.0003), "2017-01-01T00:00:00.000Z");
+	EXPECT_EQ(formatUtc(k2017 - 0.0006), "2016-12-31T23:59:59.999Z");
+	EXPECT_EQ(formatUtc(k2017 + 0.0004), "2017-01-01T00:00:00.000Z");
+}
+
+// Every day from 1600 to 2399 (full Gregorian leap rule, two 400-year eras, dates before 1970)
+// against a calendar walked one day at a time; day 0 is wherever the walk meets 1970-01-01.
+TEST(FormatUtc, EveryDayFrom1600To2399)
+{
+	const int monthDays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	std::vector<std::string> dates;
+	for (int year = 1600; year < 2400; year++) {
+		const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+		for (int month = 1; month <= 12; month++) {
+			const int days = monthDays[month - 1] + (month == 2 && leap ? 1 : 0);
+			for (int day = 1; day <= days; day++) {
+				char iso[48];
+				std::snprintf(iso, sizeof(iso), "%04d-%02d-%02dT00:00:00.000Z", year, month, day);
+				dates.push_back(iso);
+			}
+		}
+	}
+	const auto epoch = std::find(dates.begin(), dates.end(), "1970-01-01T00:00:00.000Z");
+	ASSERT_NE(epoch, dates.end());
+	const std::ptrdiff_t epochIndex = epoch - dates.begin();
+	for (std::size_t i = 0; i < dates.size(); i++)
+		ASSERT_EQ(formatUtc(double(std::ptrdiff_t(i) - epochIndex) * 86400.0), dates[i]);
+}
+
+TEST(FormatUtc, EmptyForUnrepresentable)
+{
+	EXPECT_EQ(formatUtc(kNaN), "");
+	EXPECT_EQ(formatUtc(std::numeric_limits<double>::infinity()), "");
+	EXPECT_EQ(formatUtc(1e300), "");
+	EXPECT_EQ(formatUtc(-1e300), "");
+}
+
+// Hand-built payloads, laid out as the Decoder leaves them: scaled values, times and UTC filled.
+
+Values numericValues(std::size_t fields, std::vector<double> numbers)
+{
+	Values v;
+	v.type = 'l';
+	v.setFields(std::vector<Field>(fields, Field{ 'l', 4 }));
+	v.sampleCount = std::uint32_t(numbers.size() / fields);
+	v.numbers = std::move(numbers);
+	return v;
+}
+
+Property numberProperty(FourCC key, char type, std::vector<double> numbers)
+{
+	Property p;
+	p.key = key;
+	p.values.type = type;
+	p.values.setFields({ Field{ type, 4 } });
+	p.values.sampleCount = std::uint32_t(numbers.size());
+	p.values.numbers = std::move(numbers);
+	return p;
+}
+
+Stream gps5Stream()
+{
+	Stream s;
+	s.key = FourCC("GPS5");
+	s.sticky.push_back(numberProperty(FourCC("GPSF"), 'L', { 3 }));
+	s.sticky.push_back(numberProperty(FourCC("GPSP"), 'S', { 213 }));
+	s.sticky.push_back(numberProperty(FourCC("SCAL"), 'l', { 1e7, 1e7, 1000, 1000, 100 }));
+	// The first three points of the HERO5 track, with a zero (no data) point in the middle.
+	s.values = numericValues(5, { 33.1264969, -117.3273542, -20.184, 0.167, 0.16,
+				      0, 0, 0, 0, 0,
+				      33.1264968, -117.3273541, -20.102, 0.162, 0.14 });
+	s.times = { 10.0, 10.0 + 1.0 / 18, 10.0 + 2.0 / 18 };
+	s.utc = { kHero5Start, kHero5Start + 1.0 / 18, kHero5Start + 2.0 / 18 };
+	return s;
+}
+
+Stream gps9Stream()
+{
+	Stream s;
+	s.key = FourCC("GPS9");
+	s.sticky.push_back(numberProperty(FourCC("SCAL"), 'l', { 1e7, 1e7, 1000, 1000, 100, 1, 1000, 100, 1 }));
+	// lat, lon, alt, speed2d, speed3d, days, secs, dop, fix: 2022-09-20T13:29:38.299Z, then 0.1 s later.
+	s.values = numericValues(9, { 44.7261443, 6.6026374, 1810.5, 1.25, 1.3, 8298, 48578.299, 1.57, 3,
+				      44.7261450, 6.6026380, 1810.6, 1.27, 1.31, 8298, 48578.399, 2.5, 2 });
+	s.times = { 0.5, 0.6 };
+	s.utc = { gps9Utc(8298, 48578.299), gps9Utc(8298, 48578.399) };
+	return s;
+}
+
+Payload payloadWith(std::vector<Stream> streams)
+{
+	Payload p;
+	p.pts = 10;
+	p.duration = 1;
+	Device d;
+	d.id = 1;
+	d.name = "Camera";
+	d.streams = std::move(streams);
+	p.devices.push_back(std::move(d));
+	return p;
+}
+
+TEST(GpsPoints, Gps5WithStickyFixAndDop)
+{
+	const auto points = gpsPoints(payloadWith({ gps5Stream() }));
+	ASSERT_EQ(points.size(), 2u); // the zero point is left out
+	EXPECT_EQ(points[0].source, "GPS5");
+	EXPECT_EQ(points[0].lat, 33.1264969);
+	EXPECT_EQ(points[0].lon, -117.3273542);
+	EXPECT_EQ(points[0].alt, -20.184);
+	EXPECT_EQ(points[0].speed2d, 0.167);
+	EXPECT_EQ(points[0].speed3d, 0.16);
+	EXPECT_EQ(points[0].fix, 3);
+	EXPECT_DOUBLE_EQ(points[0].dop, 2.13);
+	EXPECT_EQ(points[0].time, 10.0);
+	EXPECT_EQ(points[0].utc, kHero5Start);
+	// The third sample keeps its own time and UTC, not the skipped one's.
+	EXPECT_EQ(points[1].lat, 33.1264968);
+	EXPECT_EQ(points[1].time, 10.0 + 2.0 / 18);
+	EXPECT_EQ(formatUtc(points[1].utc), "2017-04-17T17:31:03.111Z");
+	EXPECT_EQ(points[1].fix, 3);
+}
+
+TEST(GpsPoints, Gps5WithoutStickyOrUtc)
+{
+	Stream s = gps5Stream();
+	s.sticky.clear();
+	s.utc.clear();
+	s.times.clear();
+	const auto points = gpsPoints(payloadWith({ s }));
+	ASSERT_EQ(points.size(), 2u);
+	EXPECT_EQ(points[0].fix, -1);
+	EXPECT_EQ(points[0].dop, -1);
+	EXPECT_TRUE(std::isnan(points[0].utc));
+	// Without Decoder times, the samples are spread over the payload: 10 + i/3 s.
+	EXPECT_DOUBLE_EQ(points[0].time, 10.0);
+	EXPECT_DOUBLE_EQ(points[1].time, 10.0 + 2.0 / 3);
+}
+
+TEST(GpsPoints, Gps9PerSampleFixAndDop)
+{
+	const auto points = gpsPoints(payloadWith({ gps9Stream() }));
+	ASSERT_EQ(points.size(), 2u);
+	EXPECT_EQ(points[0].source, "GPS9");
+	EXPECT_EQ(points[0].lat, 44.7261443);
+	EXPECT_EQ(points[0].lon, 6.6026374);
+	EXPECT_EQ(points[0].alt, 1810.5);
+	EXPECT_EQ(points[0].speed2d, 1.25);
+	EXPECT_EQ(points[0].speed3d, 1.3);
+	EXPECT_EQ(points[0].dop, 1.57);
+	EXPECT_EQ(points[0].fix, 3);
+	EXPECT_EQ(points[0].time, 0.5);
+	EXPECT_EQ(formatUtc(points[0].utc), "2022-09-20T13:29:38.299Z");
+	EXPECT_EQ(points[1].dop, 2.5);
+	EXPECT_EQ(points[1].fix, 2);
+	EXPECT_EQ(formatUtc(points[1].utc), "2022-09-20T13:29:38.399Z");
+}
+
+TEST(GpsPoints, Gps9DateUsedWhenNoUtcWasGiven)
+{
+	Stream s = gps9Stream();
+	s.utc.clear();
+	const auto points = gpsPoints(payloadWith({ s }));
+	ASSERT_EQ(points.size(), 2u);
+	EXPECT_NEAR(points[0].utc, 1663680578.299, 1e-6);
+}
+
+TEST(GpsPoints, Gps9WinsOverGps5)
+{
+	// HERO11 writes both; GPS5 first in the file must not matter.
+	const auto points = gpsPoints(payloadWith({ gps5Stream(), gps9Stream() }));
+	ASSERT_EQ(points.size(), 2u);
+	for (const GpsPoint &p : points)
+		EXPECT_EQ(p.source, "GPS9");
+}
+
+TEST(GpsPoints, EachDeviceOnItsOwn)
+{
+	Payload p = payloadWith({ gps9Stream() });
+	Device other;
+	other.id = 16778241;
+	other.streams.push_back(gps5Stream());
+	p.devices.push_back(other);
+	const auto points = gpsPoints(p);
+	ASSERT_EQ(points.size(), 4u);
+	EXPECT_EQ(points[0].source, "GPS9");
+	EXPECT_EQ(points[1].source, "GPS9");
+	EXPECT_EQ(points[2].source, "GPS5");
+	EXPECT_EQ(points[3].source, "GPS5");
+}
+
+TEST(GpsPoints, RawValuesAreScaledWithScal)
+{
+	Stream s = gps5Stream();
+	s.raw = true;
+	s.values = numericValues(5, { 331264969, -1173273542, -20184, 167, 16 });
+	auto points = gpsPoints(payloadWith({ s }));
+	ASSERT_EQ(points.size(), 1u);
+	EXPECT_DOUBLE_EQ(points[0].lat, 33.1264969);
+	EXPECT_DOUBLE_EQ(points[0].lon, -117.3273542);
+	EXPECT_DOUBLE_EQ(points[0].alt, -20.184);
+	EXPECT_DOUBLE_EQ(points[0].speed2d, 0.167);
+	EXPECT_DOUBLE_EQ(points[0].speed3d, 0.16);
+	// GPSP is not covered by SCAL: still DOP × 100.
+	EXPECT_DOUBLE_EQ(points[0].dop, 2.13);
+
+	// One SCAL value for every field.
+	s.sticky = { numberProperty(FourCC("SCAL"), 'l', { 10 }) };
+	s.values = numericValues(5, { 331, -1173, -201, 16, 15 });
+	points = gpsPoints(payloadWith({ s }));
+	ASSERT_EQ(points.size(), 1u);
+	EXPECT_DOUBLE_EQ(points[0].lat, 33.1);
+	EXPECT_DOUBLE_EQ(points[0].speed3d, 1.5);
+
+	Stream g = gps9Stream();
+	g.raw = true;
+	g.utc.clear();
+	g.values = numericValues(9, { 447261443, 66026374, 1810500, 1250, 130, 8298, 48578299, 157, 3 });
+	points = gpsPoints(payloadWith({ g }));
+	ASSERT_EQ(points.size(), 1u);
+	EXPECT_DOUBLE_EQ(points[0].lat, 44.7261443);
+	EXPECT_DOUBLE_EQ(points[0].dop, 1.57);
+	EXPECT_EQ(formatUtc(points[0].utc), "2022-09-20T13:29:38.299Z");
+}
+
+TEST(GpsPoints, MalformedStreamsGiveNoPoints)
+{
+	// Too few fields for GPS5, and fewer numbers than sampleCount says: nothing read out of bounds.
+	Stream narrow = gps5Stream();
+	narrow.values = numericValues(3, { 33.1, -117.3, 10 });
+	EXPECT_TRUE(gpsPoints(payloadWith({ narrow })).empty());
+
+	Stream shortData = gps5Stream();
+	shortData.values.sampleCount = 1000;
+	EXPECT_EQ(gpsPoints(payloadWith({ shortData })).size(), 2u);
+
+	Stream empty;
+	empty.key = FourCC("GPS9");
+	EXPECT_TRUE(gpsPoints(payloadWith({ empty })).empty());
+	EXPECT_TRUE(gpsPoints(Payload{}).empty());
+}
+
+// Real tracks against the points juanmcasillas/gopro2gpx extracted from the same dumps.
+
+struct ReferencePoint {
+	double lat, lon, alt, utc, speed;
+	std::string source;
+};
+
+double parseNumber(std::string_view s)
+{
+	double v = kNaN;
+	std::from_chars(s.data(), s.data() + s.size(), v);
+	return v;
+}
+
+// gopro2gpx's "2017-04-17T17:31:03.055556Z" in seconds since 1970: the whole seconds through
+// parseGpsu (checked against independent values above), the microseconds added.
+double parseReferenceTime(const std::string &iso)
+{
+	if (iso.size() < 21 || iso[19] != '.')
+		return kNaN;
+	const std::string gpsu = iso.substr(2, 2) + iso.substr(5, 2) + iso.substr(8, 2) + iso.substr(11, 2) +
+				 iso.substr(14, 2) + iso.substr(17, 2) + ".000";
+	const auto whole = parseGpsu(gpsu);
+	const std::size_t end = iso.find('Z');
+	return whole ? *whole + parseNumber("0" + iso.substr(19, end - 19)) : kNaN;
+}
+
+// Columns: "latitude","longitude","elevation","time","hr","name","cadence","speed",...
+std::vector<ReferencePoint> readGopro2gpxCsv(const std::filesystem::path &path)
+{
+	std::vector<ReferencePoint> points;
+	std::ifstream in(path);
+	std::string line;
+	std::getline(in, line); // header
+	while (std::getline(in, line)) {
+		std::vector<std::string> cells;
+		for (std::size_t pos = 0; pos < line.size();) {
+			const std::size_t open = line.find('"', pos);
+			const std::size_t close = open == std::string::npos ? open : line.find('"', open + 1);
+			if (close == std::string::npos)
+				break;
+			cells.push_back(line.substr(open + 1, close - open - 1));
+			pos = close + 1;
+		}
+		if (cells.size() < 8)
+			continue;
+		points.push_back({ parseNumber(cells[0]), parseNumber(cells[1]), parseNumber(cells[2]),
+				   parseReferenceTime(cells[3]), parseNumber(cells[7]), cells[5] });
+	}
+	return points;
+}
+
+// A raw gpmd dump decoded the way the tools do: 1 s per payload, unless STMP says otherwise.
+std::vector<GpsPoint> decodeTrack(const std::filesystem::path &path, const DecodeOptions &options = {})
+{
+	const std::vector<std::uint8_t> data = test::readFile(path);
+	const SplitResult split = splitRawTrack(data);
+	EXPECT_FALSE(split.error);
+	const std::vector<PayloadTime> times = rawTrackTimes(split.payloads);
+	EXPECT_EQ(times.size(), split.payloads.size());
+	Decoder decoder(options);
+	std::vector<GpsPoint> points;
+	for (std::size_t i = 0; i < split.payloads.size() && i < times.size(); i++) {
+		const Payload payload = decoder.decode(split.payloads[i].bytes, times[i].pts, times[i].duration);
+		for (GpsPoint &p : gpsPoints(payload))
+			points.push_back(std::move(p));
+	}
+	return points;
+}
+
+TEST(GpsRealTracks, Hero5MatchesGopro2gpx)
+{
+	GPMF_REQUIRE_SAMPLE(track, "hero5-track.bin");
+	GPMF_REQUIRE_SAMPLE(csv, "expected/gopro2gpx/hero5-track.csv");
+	const auto reference = readGopro2gpxCsv(csv);
+	const auto points = decodeTrack(track);
+	ASSERT_EQ(reference.size(), 618u);
+	ASSERT_EQ(points.size(), reference.size());
+	EXPECT_EQ(points.front().utc, kHero5Start);
+
+	/*
+	 * gopro2gpx dates sample i of a payload GPSU + i/18 s. The Decoder spreads each payload's
+	 * samples over its own duration, and HERO5 payloads hold 17 to 19 samples: the last sample of
+	 * a 19-sample payload is 18/19 s after GPSU here and 18/18 s there, 0.053 s apart. The first
+	 * sample of every payload is GPSU in both.
+	 */
+	double worstUtc = 0;
+	for (std::size_t i = 0; i < points.size(); i++) {
+		const GpsPoint &p = points[i];
+		const ReferencePoint &r = reference[i];
+		EXPECT_EQ(p.source, "GPS5");
+		EXPECT_EQ(r.source, "GPS5");
+		EXPECT_NEAR(p.lat, r.lat, 1e-7) << "point " << i;
+		EXPECT_NEAR(p.lon, r.lon, 1e-7) << "point " << i;
+		EXPECT_NEAR(p.alt, r.alt, 1e-3) << "point " << i;
+		EXPECT_NEAR(p.speed2d, r.speed, 1e-3) << "point " << i; // gopro2gpx's speed is the 2D one
+		EXPECT_NEAR(p.utc, r.utc, 0.06) << "point " << i;
+		EXPECT_EQ(p.fix, 3) << "point " << i; // GPSF is 3 throughout this clip
+		EXPECT_GT(p.dop, 0) << "point " << i;
+		worstUtc = std::max(worstUtc, std::fabs(p.utc - r.utc));
+	}
+	// The spread above accounts for all of it: no payload is shifted by a whole sample or more.
+	EXPECT_LT(worstUtc, 1.0 / 18);
+}
+
+TEST(GpsRealTracks, Hero11KeepsGps9Only)
+{
+	GPMF_REQUIRE_SAMPLE(track, "hero11-track.bin");
+	GPMF_REQUIRE_SAMPLE(csv, "expected/gopro2gpx/hero11-track.csv");
+	// gopro2gpx writes every HERO11 fix twice, from GPS5 and GPS9 (its issue #62): compare with
+	// its GPS9 rows, which carry the same per-sample date and time as ours.
+	std::vector<ReferencePoint> reference;
+	for (ReferencePoint &r : readGopro2gpxCsv(csv))
+		if (r.source == "GPS9")
+			reference.push_back(std::move(r));
+	const auto points = decodeTrack(track);
+	ASSERT_EQ(reference.size(), 679u);
+	ASSERT_EQ(points.size(), reference.size());
+	for (std::size_t i = 0; i < points.size(); i++) {
+		const GpsPoint &p = points[i];
+		const ReferencePoint &r = reference[i];
+		EXPECT_EQ(p.source, "GPS9");
+		EXPECT_NEAR(p.lat, r.lat, 1e-7) << "point " << i;
+		EXPECT_NEAR(p.lon, r.lon, 1e-7) << "point " << i;
+		EXPECT_NEAR(p.alt, r.alt, 1e-3) << "point " << i;
+		EXPECT_NEAR(p.speed2d, r.speed, 1e-3) << "point " << i;
+		EXPECT_NEAR(p.utc, r.utc, 1e-3) << "point " << i;
+		EXPECT_TRUE(p.fix == 0 || p.fix == 2 || p.fix == 3) << "point " << i;
+	}
+	EXPECT_EQ(formatUtc(points.front().utc), "2025-01-07T10:33:02.100Z");
+}
+
+// With raw values the SCAL divisors are applied by gpsPoints itself: the same points come out.
+TEST(GpsRealTracks, RawDecodeGivesTheSamePoints)
+{
+	GPMF_REQUIRE_SAMPLE(hero5, "hero5-track.bin");
+	GPMF_REQUIRE_SAMPLE(hero11, "hero11-track.bin");
+	DecodeOptions raw;
+	raw.raw = true;
+	for (const auto &track : { hero5, hero11 }) {
+		const auto scaled = decodeTrack(track);
+		const auto unscaled = decodeTrack(track, raw);
+		ASSERT_FALSE(scaled.empty());
+		ASSERT_EQ(unscaled.size(), scaled.size()) << track;
+		for (std::size_t i = 0; i < scaled.size(); i++) {
+			EXPECT_DOUBLE_EQ(unscaled[i].lat, scaled[i].lat) << track << " point " << i;
+			EXPECT_DOUBLE_EQ(unscaled[i].lon, scaled[i].lon) << track << " point " << i;
+			EXPECT_DOUBLE_EQ(unscaled[i].alt, scaled[i].alt) << track << " point " << i;
+			EXPECT_DOUBLE_EQ(unscaled[i].speed3d, scaled[i].speed3d) << track << " point " << i;
+			EXPECT_DOUBLE_EQ(unscaled[i].dop, scaled[i].dop) << track << " point " << i;
+			EXPECT_EQ(unscaled[i].fix, scaled[i].fix) << track << " point " << i;
+		}
+	}
+}
+
+} // namespace
+} // namespace gpmf
