@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: CC0-1.0
+# Installs the Debian 12 packages gst-gpmf needs to build, test and benchmark. Safe to re-run.
+set -euo pipefail
+packages=(
+	g++ meson ninja-build pkg-config
+	libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libjson-glib-dev libgtest-dev libgmock-dev
+	gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
+	python3-gi gir1.2-gstreamer-1.0 python3-jsonschema
+	gpsbabel gdal-bin clang libclang-rt-14-dev valgrind
+)
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
