@@ -1,1 +1,619 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+// The NDJSON contract: "header", "payload" and "summary" records, one JSON object per line.
+
+#include "gpmf/records.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string_view>
+
+#include "gpmf/json_writer.h"
+
+namespace gpmf {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// A FourCC as a JSON key, without a heap allocation; unprintable bytes become '?' as in FourCC::str().
+struct KeyText {
+	explicit KeyText(FourCC key) noexcept
+	{
+		for (int i = 0; i < 4; i++) {
+			const char c = key.at(i);
+			text[i] = (c >= 0x20 && c < 0x7f) ? c : '?';
+		}
+	}
+	std::string_view view() const noexcept { return { text, 4 }; }
+	char text[4];
+};
+
+// Stable machine-readable names for Errc; the human text goes into "message".
+std::string_view codeName(Errc code) noexcept
+{
+	switch (code) {
+	case Errc::Truncated:
+		return "truncated";
+	case Errc::BadKey:
+		return "bad_key";
+	case Errc::BadType:
+		return "bad_type";
+	case Errc::BadSize:
+		return "bad_size";
+	case Errc::TooDeep:
+		return "too_deep";
+	case Errc::BadStructure:
+		return "bad_structure";
+	case Errc::Unsupported:
+		return "unsupported";
+	}
+	return "unknown";
+}
+
+// Days since 1970-01-01 to a proleptic Gregorian date (the usual era-of-400-years arithmetic).
+void civilFromDays(std::int64_t days, std::int64_t &year, unsigned &month, unsigned &day) noexcept
+{
+	days += 719468; // shift the epoch to 0000-03-01, so leap days fall at the end of a year
+	const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+	const auto doe = static_cast<unsigned>(days - era * 146097);             // [0, 146096]
+	const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; // [0, 399]
+	const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);              // [0, 365]
+	const unsigned mp = (5 * doy + 2) / 153;                                     // March = 0
+	day = doy - (153 * mp + 2) / 5 + 1;
+	month = mp < 10 ? mp + 3 : mp - 9;
+	year = static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0);
+}
+
+// Appends through a stack buffer: the per-sample loop makes one std::string append per few
+// kilobytes instead of one per number. Call flush() when done (not left to a destructor, which
+// must not throw).
+class Sink {
+public:
+	explicit Sink(std::string &out) noexcept : out_(out) {}
+	Sink(const Sink &) = delete;
+	Sink &operator=(const Sink &) = delete;
+
+	void number(double v)
+	{
+		reserve(detail::kJsonNumberRoom);
+		p_ = detail::writeJsonNumber(p_, v);
+	}
+	void ch(char c)
+	{
+		reserve(1);
+		*p_++ = c;
+	}
+	// Literals: the size is known when compiling, so the copy is a couple of moves.
+	template<std::size_t N>
+	void literal(const char (&s)[N])
+	{
+		static_assert(N - 1 <= kMargin);
+		reserve(N - 1);
+		std::memcpy(p_, s, N - 1);
+		p_ += N - 1;
+	}
+	void string(std::string_view s)
+	{
+		flush();
+		appendJsonString(out_, s);
+	}
+	// Writes into the buffer directly: the caller stores at most `n` (<= kMargin) bytes.
+	char *raw(std::size_t n)
+	{
+		reserve(n);
+		return p_;
+	}
+	void advance(char *end) { p_ = end; }
+	void flush()
+	{
+		out_.append(buf_, p_);
+		p_ = buf_;
+	}
+
+private:
+	static constexpr std::size_t kSize = 4096;
+	static constexpr std::size_t kMargin = 64;
+	void reserve(std::size_t n)
+	{
+		if (static_cast<std::size_t>(buf_ + kSize - p_) < n)
+			flush();
+	}
+
+	std::string &out_;
+	char buf_[kSize];
+	char *p_ = buf_;
+};
+
+char *writeDigits(char *p, std::uint64_t v, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		p[i] = char('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
+constexpr std::int64_t kMsPerDay = 86400000;
+constexpr std::int64_t kMinUtcMs = -62167219200000; // 0000-01-01T00:00:00.000Z
+constexpr std::int64_t kEndUtcMs = 253402300800000; // 10000-01-01T00:00:00.000Z
+constexpr std::size_t kUtcChars = 26; // "2017-04-17T17:31:03.055Z" with quotes
+
+// Milliseconds since 1970, rounded; false when not finite or outside years 0000-9999, which the
+// four-digit ISO 8601 year cannot hold.
+bool utcMilliseconds(double seconds, std::int64_t &ms) noexcept
+{
+	if (!std::isfinite(seconds) || seconds < kMinUtcMs / 1000.0 || seconds >= kEndUtcMs / 1000.0)
+		return false;
+	ms = static_cast<std::int64_t>(std::floor(seconds * 1000.0 + 0.5));
+	return ms >= kMinUtcMs && ms < kEndUtcMs;
+}
+
+// Writes "2017-04-17T17:31:03.055Z", quotes included (kUtcChars), for a utcMilliseconds() result.
+char *writeUtc(char *p, std::int64_t ms)
+{
+	std::int64_t days = ms / kMsPerDay;
+	std::int64_t msOfDay = ms % kMsPerDay;
+	if (msOfDay < 0) {
+		msOfDay += kMsPerDay;
+		days--;
+	}
+	std::int64_t year;
+	unsigned month, day;
+	civilFromDays(days, year, month, day);
+
+	const auto m = static_cast<std::uint64_t>(msOfDay);
+	*p++ = '"';
+	p = writeDigits(p, static_cast<std::uint64_t>(year), 4);
+	*p++ = '-';
+	p = writeDigits(p, month, 2);
+	*p++ = '-';
+	p = writeDigits(p, day, 2);
+	*p++ = 'T';
+	p = writeDigits(p, m / 3600000, 2);
+	*p++ = ':';
+	p = writeDigits(p, m / 60000 % 60, 2);
+	*p++ = ':';
+	p = writeDigits(p, m / 1000 % 60, 2);
+	*p++ = '.';
+	p = writeDigits(p, m % 1000, 3);
+	*p++ = 'Z';
+	*p++ = '"';
+	return p;
+}
+
+// Samples that are really present: a Values built by hand could promise more than it holds.
+std::size_t availableSamples(const Values &v) noexcept
+{
+	std::size_t n = v.sampleCount;
+	const std::size_t numeric = v.numericFieldCount();
+	const std::size_t text = v.fields.size() >= numeric ? v.fields.size() - numeric : 0;
+	if (numeric)
+		n = std::min(n, v.numbers.size() / numeric);
+	if (text)
+		n = std::min(n, v.texts.size() / text);
+	return n;
+}
+
+void writeField(Sink &out, const Values &v, std::size_t sample, std::size_t field, bool hasText)
+{
+	if (hasText && v.isTextField(field))
+		out.string(v.text(sample, field));
+	else
+		out.number(v.number(sample, field));
+}
+
+// One sample: a scalar for a single field, else an array in field order.
+void writeItem(Sink &out, const Values &v, std::size_t sample, bool hasText)
+{
+	const std::size_t fields = v.fields.size();
+	if (fields == 1) {
+		writeField(out, v, sample, 0, hasText);
+		return;
+	}
+	out.ch('[');
+	for (std::size_t f = 0; f < fields; f++) {
+		if (f)
+			out.ch(',');
+		writeField(out, v, sample, f, hasText);
+	}
+	out.ch(']');
+}
+
+// Items [first, first + count) as a JSON array.
+void writeItems(Sink &out, const Values &v, std::size_t first, std::size_t count, bool hasText)
+{
+	out.ch('[');
+	for (std::size_t i = 0; i < count; i++) {
+		if (i)
+			out.ch(',');
+		writeItem(out, v, first + i, hasText);
+	}
+	out.ch(']');
+}
+
+// A Property's value: a scalar or field array for one sample, an array of those otherwise.
+void writeValues(JsonWriter &w, const Values &v)
+{
+	const std::size_t n = availableSamples(v);
+	const bool hasText = v.textFieldCount() != 0;
+	w.rawValue({});
+	Sink out(w.out());
+	if (n == 1)
+		writeItem(out, v, 0, hasText);
+	else
+		writeItems(out, v, 0, n, hasText);
+	out.flush();
+}
+
+struct Window {
+	explicit Window(const RecordWindow &window)
+		: begin(window.begin), end(window.end),
+		  all(!(window.begin > -kInf) && !(window.end < kInf)), windowed(window.part >= 0)
+	{
+	}
+	// A slot with no known time can only be placed in an unbounded window.
+	bool contains(double t) const noexcept { return all || (begin <= t && t < end); }
+
+	double begin, end;
+	bool all;      ///< no bounds: every slot is kept, timed or not
+	bool windowed; ///< a part of a split payload: streams with no slot here are left out
+};
+
+double slotTime(const Stream &s, std::size_t slot) noexcept
+{
+	return slot < s.times.size() ? s.times[slot] : std::nan("");
+}
+
+bool streamHasSlot(const Stream &s, const Window &win)
+{
+	const std::size_t slots = s.slotCount();
+	if (win.all)
+		return slots != 0;
+	const std::size_t timed = std::min(slots, s.times.size());
+	for (std::size_t i = 0; i < timed; i++) {
+		if (win.contains(s.times[i]))
+			return true;
+	}
+	return false;
+}
+
+// Several KLVs with the same key: the last one is the value in force, so only it is written.
+bool supersededLater(const std::vector<Property> &props, std::size_t i)
+{
+	for (std::size_t j = i + 1; j < props.size(); j++) {
+		if (props[j].key == props[i].key)
+			return true;
+	}
+	return false;
+}
+
+void writeSamples(JsonWriter &w, const Stream &s, const Window &win)
+{
+	const Values &v = s.values;
+	const std::size_t items = availableSamples(v);
+	const bool hasText = v.textFieldCount() != 0;
+	const bool timed = !s.times.empty();
+	const std::size_t slots = s.slotCount();
+
+	w.key("samples");
+	w.beginArray();
+	{
+		// The per-slot loop is the hot path: it writes through the Sink, commas handled here.
+		Sink out(w.out());
+		bool first = true;
+		std::size_t item = 0;
+		for (std::size_t i = 0; i < slots; i++) {
+			const std::size_t size = s.isGrouped() ? s.slotSizes[i] : 1;
+			const std::size_t start = item;
+			item += size;
+			const double t = slotTime(s, i);
+			if (!win.contains(t))
+				continue;
+			if (!s.isGrouped() && start >= items)
+				break; // a promise of samples the Values do not hold
+
+			if (!first)
+				out.ch(',');
+			first = false;
+			if (timed) {
+				out.literal("{\"t\":");
+				out.number(t);
+				out.literal(",\"v\":");
+			} else {
+				out.literal("{\"v\":");
+			}
+			if (s.isGrouped()) {
+				const std::size_t from = std::min(start, items);
+				const std::size_t to = std::min(start + size, items);
+				writeItems(out, v, from, to - from, hasText);
+			} else {
+				writeItem(out, v, start, hasText);
+			}
+			std::int64_t ms;
+			if (i < s.utc.size() && utcMilliseconds(s.utc[i], ms)) {
+				out.literal(",\"utc\":");
+				out.advance(writeUtc(out.raw(kUtcChars), ms));
+			}
+			out.ch('}');
+		}
+		out.flush();
+	}
+	w.endArray();
+}
+
+void writeStream(JsonWriter &w, const Stream &s, const Window &win)
+{
+	w.beginObject();
+	w.key("fourcc");
+	w.string(KeyText(s.key).view());
+	w.key("name");
+	w.string(s.name);
+	w.key("units");
+	w.beginArray();
+	for (const std::string &u : s.units)
+		w.string(u);
+	w.endArray();
+	if (!s.fields.empty()) {
+		w.key("fields");
+		w.beginArray();
+		for (const std::string &f : s.fields)
+			w.string(f);
+		w.endArray();
+	}
+	if (s.rate > 0 && std::isfinite(s.rate)) {
+		w.key("rate");
+		w.number(s.rate);
+	}
+	if (s.raw) {
+		w.key("raw");
+		w.boolean(true);
+	}
+	for (std::size_t i = 0; i < s.sticky.size(); i++) {
+		const Property &p = s.sticky[i];
+		// STNM and SIUN/UNIT are "name" and "units" already; "name"/"rate" keys would clash.
+		if (p.key == FourCC("STNM") || p.key == FourCC("SIUN") || p.key == FourCC("UNIT") ||
+		    p.key == FourCC("name") || p.key == FourCC("rate") || supersededLater(s.sticky, i))
+			continue;
+		w.key(KeyText(p.key).view());
+		writeValues(w, p.values);
+	}
+	writeSamples(w, s, win);
+	w.endObject();
+}
+
+void writeDevice(JsonWriter &w, const Device &d, const Window &win)
+{
+	w.beginObject();
+	w.key("id");
+	if (!d.idText.empty())
+		w.string(d.idText);
+	else
+		w.unsignedInteger(d.id);
+	w.key("name");
+	w.string(d.name);
+	for (std::size_t i = 0; i < d.properties.size(); i++) {
+		const Property &p = d.properties[i];
+		if (p.key == FourCC("name") || supersededLater(d.properties, i))
+			continue;
+		w.key(KeyText(p.key).view());
+		writeValues(w, p.values);
+	}
+	w.key("streams");
+	w.beginArray();
+	for (const Stream &s : d.streams) {
+		if (win.windowed && !streamHasSlot(s, win))
+			continue;
+		writeStream(w, s, win);
+	}
+	w.endArray();
+	w.endObject();
+}
+
+void writeDevices(JsonWriter &w, const std::vector<Device> &devices, const Window &win)
+{
+	w.beginArray();
+	for (const Device &d : devices)
+		writeDevice(w, d, win);
+	w.endArray();
+}
+
+void writeDiagnostics(JsonWriter &w, const std::vector<Diagnostic> &diagnostics)
+{
+	if (diagnostics.empty())
+		return;
+	w.key("diagnostics");
+	w.beginArray();
+	for (const Diagnostic &d : diagnostics) {
+		w.beginObject();
+		w.key("code");
+		w.string(codeName(d.code));
+		w.key("offset");
+		w.unsignedInteger(d.offset);
+		w.key("path");
+		w.string(d.path);
+		w.key("message");
+		w.string(d.message());
+		w.endObject();
+	}
+	w.endArray();
+}
+
+void writeOptionalString(JsonWriter &w, std::string_view key, const std::string &value)
+{
+	if (value.empty())
+		return;
+	w.key(key);
+	w.string(value);
+}
+
+// Optional members are left out rather than written as null.
+void writeOptionalNumber(JsonWriter &w, std::string_view key, double value, bool known)
+{
+	if (!known || !std::isfinite(value))
+		return;
+	w.key(key);
+	w.number(value);
+}
+
+// "key":"ISO time" when the time can be written, nothing otherwise.
+void writeOptionalUtc(JsonWriter &w, std::string_view key, double seconds)
+{
+	std::int64_t ms;
+	if (!utcMilliseconds(seconds, ms))
+		return;
+	w.key(key);
+	w.rawValue({});
+	char text[kUtcChars];
+	w.out().append(text, writeUtc(text, ms));
+}
+
+} // namespace
+
+bool windowHasSamples(const Payload &payload, const RecordWindow &window)
+{
+	const Window win(window);
+	for (const Device &d : payload.devices) {
+		for (const Stream &s : d.streams) {
+			if (streamHasSlot(s, win))
+				return true;
+		}
+	}
+	return false;
+}
+
+void writePayloadRecord(std::string &out, const Payload &payload, const RecordWindow &window)
+{
+	const Window win(window);
+	double pts = payload.pts;
+	double duration = payload.duration;
+	if (win.windowed) {
+		// The part covers the window clipped to the payload; an unknown edge takes the window's.
+		const double payloadEnd = payload.pts + payload.duration;
+		const double start = std::isnan(payload.pts) ? window.begin : std::max(payload.pts, window.begin);
+		const double end = std::isnan(payloadEnd) ? window.end : std::min(payloadEnd, window.end);
+		pts = start;
+		duration = std::isfinite(start) && std::isfinite(end) ? std::max(0.0, end - start) : std::nan("");
+	}
+
+	JsonWriter w(out);
+	w.beginObject();
+	w.key("type");
+	w.string("payload");
+	w.key("index");
+	w.unsignedInteger(payload.index);
+	w.key("pts");
+	w.number(pts);
+	w.key("duration");
+	w.number(duration);
+	if (win.windowed) {
+		w.key("part");
+		w.integer(window.part);
+	}
+	w.key("devices");
+	writeDevices(w, payload.devices, win);
+	writeDiagnostics(w, payload.diagnostics);
+	if (!payload.unsupported.empty()) {
+		w.key("unsupported");
+		w.beginArray();
+		for (const std::string &path : payload.unsupported)
+			w.string(path);
+		w.endArray();
+	}
+	w.endObject();
+	out.push_back('\n');
+}
+
+void writeHeaderRecord(std::string &out, const Header &header)
+{
+	JsonWriter w(out);
+	w.beginObject();
+	w.key("type");
+	w.string("header");
+	writeOptionalString(w, "camera", header.camera);
+	writeOptionalString(w, "firmware", header.firmware);
+	writeOptionalString(w, "serial", header.serial);
+	writeOptionalString(w, "lens", header.lens);
+	writeOptionalString(w, "media_uid", header.mediaUid);
+
+	w.key("hilights");
+	w.beginArray();
+	for (const HiLight &h : header.hilights) {
+		w.beginObject();
+		w.key("t");
+		w.number(h.time);
+		writeOptionalNumber(w, "in", h.in, h.in >= 0);
+		writeOptionalNumber(w, "out", h.out, h.out >= 0);
+		// 0/0 is "no position"; a real one carries its altitude even at sea level.
+		const bool located = h.lat != 0 || h.lon != 0;
+		writeOptionalNumber(w, "lat", h.lat, located);
+		writeOptionalNumber(w, "lon", h.lon, located);
+		writeOptionalNumber(w, "alt", h.alt, located || h.alt != 0);
+		writeOptionalString(w, "kind", h.kind);
+		writeOptionalNumber(w, "confidence", h.confidence, h.confidence >= 0);
+		writeOptionalNumber(w, "score", h.score, h.score >= 0);
+		w.endObject();
+	}
+	w.endArray();
+
+	w.key("settings");
+	writeDevices(w, header.settings, Window(RecordWindow{}));
+
+	w.key("atoms");
+	w.beginObject();
+	for (const auto &[key, text] : header.atoms) {
+		w.key(key);
+		w.string(text);
+	}
+	w.endObject();
+
+	writeDiagnostics(w, header.diagnostics);
+	w.endObject();
+	out.push_back('\n');
+}
+
+void writeSummaryRecord(std::string &out, const Summary &summary)
+{
+	JsonWriter w(out);
+	w.beginObject();
+	w.key("type");
+	w.string("summary");
+	w.key("payloads");
+	w.unsignedInteger(summary.payloads);
+	w.key("corrupt_payloads");
+	w.unsignedInteger(summary.corruptPayloads);
+	w.key("streams");
+	w.beginArray();
+	for (const StreamSummary &s : summary.streams) {
+		w.beginObject();
+		w.key("device");
+		w.string(s.device);
+		w.key("device_name");
+		w.string(s.deviceName);
+		w.key("fourcc");
+		w.string(KeyText(s.key).view());
+		w.key("name");
+		w.string(s.name);
+		w.key("samples");
+		w.unsignedInteger(s.samples);
+		if (s.rate > 0 && std::isfinite(s.rate)) {
+			w.key("rate");
+			w.number(s.rate);
+		}
+		w.key("first");
+		w.number(s.firstTime);
+		w.key("last");
+		w.number(s.lastTime);
+		writeOptionalUtc(w, "first_utc", s.firstUtc);
+		writeOptionalUtc(w, "last_utc", s.lastUtc);
+		w.endObject();
+	}
+	w.endArray();
+	w.endObject();
+	out.push_back('\n');
+}
+
+} // namespace gpmf

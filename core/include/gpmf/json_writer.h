@@ -2,6 +2,7 @@
 // A small streaming JSON writer: shortest round-trip numbers, valid UTF-8, no allocation per value.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -44,5 +45,12 @@ private:
 void appendJsonNumber(std::string &out, double v);
 /// Appends a quoted, escaped JSON string.
 void appendJsonString(std::string &out, std::string_view s);
+
+namespace detail {
+/// Bytes writeJsonNumber() may store at p: it copies whole blocks, past the end of the text it returns.
+inline constexpr std::size_t kJsonNumberRoom = 64;
+/// Writes v as appendJsonNumber() does and returns the end of the text (for buffered hot loops).
+char *writeJsonNumber(char *p, double v) noexcept;
+} // namespace detail
 
 } // namespace gpmf
