@@ -5,10 +5,12 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "gpmf/decoder.h"
+#include "gpmf/gps_writers.h"
 #include "gpmf/records.h"
 #include "gpmf/track_splitter.h"
 
@@ -16,12 +18,13 @@ namespace {
 
 void usage(std::FILE *to)
 {
-	std::fputs("Usage: gpmf-dump [--raw] FILE...\n"
+	std::fputs("Usage: gpmf-dump [--raw] [--gps FORMAT] FILE...\n"
 		   "Decodes raw GPMF (a single payload, or a gpmd track dump as written by\n"
 		   "`ffmpeg -i IN.MP4 -map 0:3 -c copy -f data OUT.bin`) and writes NDJSON records\n"
 		   "(payload records, then a summary) to standard output. Payloads are split at\n"
 		   "top-level DEVC and timed 1 s apart unless STMP says otherwise.\n"
-		   "  --raw   keep sensor values unscaled and in sensor axis order\n",
+		   "  --raw          keep sensor values unscaled and in sensor axis order\n"
+		   "  --gps FORMAT   write the GPS track instead (gpx, kml, csv or geojson)\n",
 		   to);
 }
 
@@ -40,9 +43,24 @@ int main(int argc, char **argv)
 {
 	gpmf::DecodeOptions options;
 	std::vector<const char *> files;
+	std::unique_ptr<gpmf::GpsWriter> gps;
 	for (int i = 1; i < argc; i++) {
 		if (!std::strcmp(argv[i], "--raw")) {
 			options.raw = true;
+		} else if (!std::strcmp(argv[i], "--gps") && i + 1 < argc) {
+			const std::string format = argv[++i];
+			if (format == "gpx")
+				gps = gpmf::makeGpsWriter(gpmf::GpsFormat::Gpx);
+			else if (format == "kml")
+				gps = gpmf::makeGpsWriter(gpmf::GpsFormat::Kml);
+			else if (format == "csv")
+				gps = gpmf::makeGpsWriter(gpmf::GpsFormat::Csv);
+			else if (format == "geojson")
+				gps = gpmf::makeGpsWriter(gpmf::GpsFormat::GeoJson);
+			else {
+				std::fprintf(stderr, "gpmf-dump: unknown GPS format %s\n", format.c_str());
+				return 2;
+			}
 		} else if (!std::strcmp(argv[i], "-h") || !std::strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return 0;
@@ -76,16 +94,26 @@ int main(int argc, char **argv)
 		}
 		const auto times = gpmf::rawTrackTimes(split.payloads);
 		gpmf::Decoder decoder(options);
+		line.clear();
+		if (gps)
+			gps->begin(line, file);
 		for (std::size_t i = 0; i < split.payloads.size(); i++) {
 			const auto payload = decoder.decode(split.payloads[i].bytes, times[i].pts, times[i].duration);
 			for (const auto &d : payload.diagnostics)
 				std::fprintf(stderr, "gpmf-dump: %s: payload %zu: %s\n", file, i, d.message().c_str());
-			line.clear();
-			gpmf::writePayloadRecord(line, payload);
+			if (gps) {
+				for (const auto &point : gpmf::gpsPoints(payload))
+					gps->add(line, point);
+			} else {
+				gpmf::writePayloadRecord(line, payload);
+			}
 			std::fwrite(line.data(), 1, line.size(), stdout);
+			line.clear();
 		}
-		line.clear();
-		gpmf::writeSummaryRecord(line, decoder.summary());
+		if (gps)
+			gps->end(line);
+		else
+			gpmf::writeSummaryRecord(line, decoder.summary());
 		std::fwrite(line.data(), 1, line.size(), stdout);
 	}
 	return status;
