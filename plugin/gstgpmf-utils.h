@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Copyright (C) 2025 The gst-gpmf authors
+// Small RAII helpers for GLib/GStreamer resources used by the gpmf plugin.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <span>
+
+#include <gst/gst.h>
+
+namespace gpmf::gst
+{
+
+/// Holds GST_OBJECT_LOCK for its lifetime (libcamera's GLibLocker).
+class ObjectLocker
+{
+public:
+	explicit ObjectLocker(gpointer object) noexcept : object_(GST_OBJECT(object))
+	{
+		GST_OBJECT_LOCK(object_);
+	}
+	~ObjectLocker() { GST_OBJECT_UNLOCK(object_); }
+	ObjectLocker(const ObjectLocker &) = delete;
+	ObjectLocker &operator=(const ObjectLocker &) = delete;
+
+private:
+	GstObject *object_;
+};
+
+/// Maps a buffer for reading and unmaps it when it goes out of scope.
+class BufferMap
+{
+public:
+	explicit BufferMap(GstBuffer *buffer) noexcept : buffer_(buffer)
+	{
+		mapped_ = gst_buffer_map(buffer_, &info_, GST_MAP_READ);
+	}
+	~BufferMap()
+	{
+		if (mapped_)
+			gst_buffer_unmap(buffer_, &info_);
+	}
+	BufferMap(const BufferMap &) = delete;
+	BufferMap &operator=(const BufferMap &) = delete;
+
+	explicit operator bool() const noexcept { return mapped_; }
+	std::span<const std::uint8_t> bytes() const noexcept
+	{
+		return mapped_ ? std::span<const std::uint8_t>(info_.data, info_.size)
+			       : std::span<const std::uint8_t>();
+	}
+
+private:
+	GstBuffer *buffer_;
+	GstMapInfo info_ = GST_MAP_INFO_INIT;
+	bool mapped_ = false;
+};
+
+/// Seconds (NaN allowed) from a GstClockTime.
+inline double toSeconds(GstClockTime t) noexcept
+{
+	return GST_CLOCK_TIME_IS_VALID(t) ? double(t) / double(GST_SECOND)
+					  : std::numeric_limits<double>::quiet_NaN();
+}
+
+/// GstClockTime from seconds; GST_CLOCK_TIME_NONE for NaN or negative values.
+inline GstClockTime fromSeconds(double s) noexcept
+{
+	if (!(s >= 0) || s > 1.8e10) // NaN, negative, or beyond ~570 years
+		return GST_CLOCK_TIME_NONE;
+	return GstClockTime(s * double(GST_SECOND) + 0.5);
+}
+
+} // namespace gpmf::gst
