@@ -108,56 +108,7 @@ struct Snapshot {
 	gint maxErrors;
 };
 
-// Times of a raw dump's payloads, given one payload at a time: the rule of gpmf::rawTrackTimes()
-// (1 s each, or STMP spacing from the first payload while every STMP step is sane), but streamed.
-class RawClock
-{
-public:
-	gpmf::PayloadTime next(const gpmf::RawPayload &payload, const gpmf::RawPayload *following)
-	{
-		gpmf::PayloadTime t{nextPts_, 1.0};
-		if (count_ == 0) {
-			stmpMode_ = payload.stmp.has_value();
-			anchor_ = payload.stmp.value_or(0);
-		}
-		if (stmpMode_ && payload.stmp) {
-			const double pts = start(*payload.stmp);
-			if (count_ == 0 || saneStep(pts - lastPts_))
-				t.pts = pts;
-			else
-				stmpMode_ = false;
-		} else {
-			stmpMode_ = false;
-		}
-		if (stmpMode_) {
-			t.duration = lastDuration_;
-			if (following && following->stmp) {
-				const double step = start(*following->stmp) - t.pts;
-				if (saneStep(step))
-					t.duration = step;
-			}
-		}
-		lastPts_ = t.pts;
-		lastDuration_ = t.duration;
-		nextPts_ = t.pts + t.duration;
-		count_++;
-		return t;
-	}
-
-	void reset() { *this = RawClock(); }
-
-private:
-	static bool saneStep(double step) { return step > 0.1 && step < 10.0; }
-	// Seconds from the first payload, computed exactly as rawTrackTimes() does.
-	double start(std::uint64_t stmp) const { return double(stmp - std::min(stmp, anchor_)) / 1e6; }
-
-	std::uint64_t count_ = 0;
-	bool stmpMode_ = false;
-	std::uint64_t anchor_ = 0;
-	double lastPts_ = 0;
-	double lastDuration_ = 1.0;
-	double nextPts_ = 0;
-};
+using RawClock = gpmf::RawTrackClock;
 
 } // namespace
 

@@ -8,7 +8,7 @@ std::string_view describe(Errc code) noexcept
 {
 	switch (code) {
 	case Errc::Truncated:
-		return "truncated KLV";
+		return "truncated data";
 	case Errc::BadKey:
 		return "invalid FourCC key";
 	case Errc::BadType:

@@ -85,31 +85,53 @@ SplitResult splitRawTrack(std::span<const std::uint8_t> dump)
 	return result;
 }
 
-std::vector<PayloadTime> rawTrackTimes(const std::vector<RawPayload> &payloads)
-{
-	std::vector<PayloadTime> times(payloads.size());
-	for (std::size_t i = 0; i < times.size(); i++)
-		times[i] = PayloadTime{double(i), 1.0};
+namespace {
 
-	// STMP (µs) gives the real spacing when every payload has one and they increase sanely.
-	if (payloads.size() < 2)
-		return times;
-	for (const auto &p : payloads)
-		if (!p.stmp)
-			return times;
-	std::vector<double> starts(payloads.size());
-	for (std::size_t i = 0; i < payloads.size(); i++) {
-		starts[i] = double(*payloads[i].stmp - std::min(*payloads[i].stmp, *payloads[0].stmp)) / 1e6;
-		if (i > 0) {
-			const double step = starts[i] - starts[i - 1];
-			if (!(step > 0.1 && step < 10.0))
-				return times;
+bool saneStep(double step) noexcept
+{
+	return step > 0.1 && step < 10.0;
+}
+
+} // namespace
+
+PayloadTime RawTrackClock::next(const RawPayload &payload, const RawPayload *following)
+{
+	PayloadTime t{nextPts_, 1.0};
+	if (count_ == 0) {
+		stmpMode_ = payload.stmp.has_value();
+		anchor_ = payload.stmp.value_or(0);
+	}
+	if (stmpMode_ && payload.stmp) {
+		const double pts = start(*payload.stmp);
+		if (count_ == 0 || saneStep(pts - lastPts_))
+			t.pts = pts;
+		else
+			stmpMode_ = false;
+	} else {
+		stmpMode_ = false;
+	}
+	if (stmpMode_) {
+		t.duration = lastDuration_;
+		if (following && following->stmp) {
+			const double step = start(*following->stmp) - t.pts;
+			if (saneStep(step))
+				t.duration = step;
 		}
 	}
-	for (std::size_t i = 0; i < payloads.size(); i++) {
-		times[i].pts = starts[i];
-		times[i].duration = i + 1 < payloads.size() ? starts[i + 1] - starts[i] : times[i - 1].duration;
-	}
+	lastPts_ = t.pts;
+	lastDuration_ = t.duration;
+	nextPts_ = t.pts + t.duration;
+	count_++;
+	return t;
+}
+
+std::vector<PayloadTime> rawTrackTimes(const std::vector<RawPayload> &payloads)
+{
+	RawTrackClock clock;
+	std::vector<PayloadTime> times;
+	times.reserve(payloads.size());
+	for (std::size_t i = 0; i < payloads.size(); i++)
+		times.push_back(clock.next(payloads[i], i + 1 < payloads.size() ? &payloads[i + 1] : nullptr));
 	return times;
 }
 

@@ -29,7 +29,7 @@ struct Diagnostic {
 	std::string path;       ///< FourCC path such as "DEVC/STRM/GPS5" (may be empty)
 	std::string detail;     ///< extra words for humans, may be empty
 
-	/// "truncated KLV at byte 120 in DEVC/STRM/ACCL: needs 600 bytes, 20 left"
+	/// "truncated data at byte 120 in DEVC/STRM/ACCL: needs 600 bytes, 20 left"
 	std::string message() const;
 };
 
