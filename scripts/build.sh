@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 if [ ! -f build/build.ninja ]; then
-	meson setup build --werror -Dtests=enabled -Dplugin=enabled >/dev/null
+	meson setup build --werror -Dtests=enabled -Dplugin=enabled
 fi
-meson compile -C build >/dev/null
+meson compile -C build
