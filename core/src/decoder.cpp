@@ -60,6 +60,15 @@ struct Context {
 	}
 };
 
+// A count or timestamp as uint64: negative values clamp to 0; NaN and values of 2^64 or more
+// (converting those is undefined behaviour) are no count at all.
+std::optional<std::uint64_t> toUint64(double v) noexcept
+{
+	if (std::isnan(v) || v >= 18446744073709551616.0)
+		return std::nullopt;
+	return v <= 0 ? 0 : std::uint64_t(v);
+}
+
 bool wanted(const std::vector<FourCC> &filter, FourCC key)
 {
 	return filter.empty() || std::find(filter.begin(), filter.end(), key) != filter.end();
@@ -166,8 +175,11 @@ void decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, 
 			data.push_back(&k);
 			continue;
 		}
-		if (k.isNested())
-			continue; // nothing else is nested inside a STRM
+		if (k.isNested()) {
+			// Nothing else is nested inside a STRM.
+			ctx.report(Diagnostic{Errc::BadStructure, k.offset, k.key.str(), "nested KLV not understood here"}, path);
+			continue;
+		}
 		auto decoded = decodeValues(k);
 		if (decoded.error) {
 			ctx.report(*decoded.error, path);
@@ -197,9 +209,9 @@ void decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, 
 		else if (key == FourCC("ORIO"))
 			orio = v.joinedText();
 		else if (key == FourCC("TSMP") && !v.numbers.empty())
-			stream.tsmp = std::uint64_t(std::max(0.0, v.numbers[0]));
+			stream.tsmp = toUint64(v.numbers[0]);
 		else if (key == FourCC("STMP") && !v.numbers.empty())
-			stream.stmp = std::uint64_t(std::max(0.0, v.numbers[0]));
+			stream.stmp = toUint64(v.numbers[0]);
 		else if (key == FourCC("TIMO") && !v.numbers.empty() && std::isfinite(v.numbers[0]))
 			stream.timo = v.numbers[0];
 		stream.sticky.push_back(Property{key, std::move(v)});
@@ -216,6 +228,8 @@ void decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, 
 		ctx.forEachChild(*k, inner, [&](const Klv &c) {
 			if (c.key == k->key && !c.isNested())
 				flattened.push_back(c);
+			else if (c.isNested())
+				ctx.report(Diagnostic{Errc::TooDeep, c.offset, c.key.str(), "nested deeper than the data level"}, inner);
 		});
 	}
 
@@ -286,18 +300,23 @@ void decodeDevice(Context &ctx, const Klv &devc)
 			streams.push_back(k);
 			return;
 		}
-		if (k.isNested())
+		if (k.isNested()) {
+			ctx.report(Diagnostic{Errc::BadStructure, k.offset, k.key.str(), "nested KLV not understood in a DEVC"}, path);
 			return;
+		}
 		auto decoded = decodeValues(k);
 		if (decoded.error) {
 			ctx.report(*decoded.error, path);
 			return;
 		}
 		if (k.key == FourCC("DVID")) {
-			if (k.type == 'F' || decoded.values.textFieldCount())
+			if (k.type == 'F' || decoded.values.textFieldCount()) {
 				device.idText = decoded.values.joinedText();
-			else
-				device.id = std::uint32_t(std::clamp(decoded.values.firstNumber(), 0.0, 4294967295.0));
+			} else {
+				// clamp() passes NaN through, and converting NaN is undefined: no number, no id.
+				const double id = decoded.values.firstNumber();
+				device.id = std::isnan(id) ? 0 : std::uint32_t(std::clamp(id, 0.0, 4294967295.0));
+			}
 		} else if (k.key == FourCC("DVNM")) {
 			device.name = decoded.values.joinedText();
 		} else {
@@ -311,12 +330,12 @@ void decodeDevice(Context &ctx, const Klv &devc)
 	ctx.payload.devices.push_back(std::move(device));
 }
 
-// Position of a named field, or -1.
+// Position of a named numeric field, or -1 (a TYPE may make any field text).
 int fieldIndex(const Stream &s, std::string_view name)
 {
 	for (std::size_t i = 0; i < s.fields.size(); i++)
 		if (s.fields[i] == name)
-			return int(i);
+			return i < s.values.fields.size() && !s.values.isTextField(i) ? int(i) : -1;
 	return -1;
 }
 
@@ -328,7 +347,7 @@ double scaledNumber(const Stream &s, std::size_t sample, std::size_t field)
 		if (const Property *scal = s.findSticky(FourCC("SCAL"))) {
 			const auto &sc = scal->values.numbers;
 			const double d = sc.size() == 1 ? sc[0] : field < sc.size() ? sc[field] : 1.0;
-			if (d != 0)
+			if (d != 0 && std::isfinite(d)) // as applyScale() does
 				v /= d;
 		}
 	}
@@ -454,14 +473,15 @@ void Decoder::reset()
 	nextIndex_ = 0;
 	corrupt_ = 0;
 	history_.clear();
+	historyIndex_.clear();
 }
 
 Decoder::StreamHistory &Decoder::historyFor(const Device &device, const Stream &stream)
 {
 	std::string key = device.idString() + "/" + stream.key.str();
-	for (auto &[k, h] : history_)
-		if (k == key)
-			return h;
+	const auto [it, added] = historyIndex_.try_emplace(key, history_.size());
+	if (!added)
+		return history_[it->second].second;
 	history_.emplace_back(std::move(key), StreamHistory{});
 	auto &h = history_.back().second;
 	h.summary.device = device.idString();

@@ -20,6 +20,9 @@ namespace {
 constexpr std::size_t kMaxHexAtom = 64;
 // Two HiLights closer than this (seconds) are the same tag seen in HMMT and HLMT.
 constexpr double kSameHiLight = 0.001 + 1e-9;
+// Cameras preallocate HMMT for 100 tags. Each new tag costs a pass over the list, so past this
+// many, new tags are dropped and reported: a hostile atom cannot make the cost quadratic.
+constexpr std::size_t kMaxHiLights = 1000;
 
 std::string hex(std::span<const std::uint8_t> bytes)
 {
@@ -184,7 +187,8 @@ void setCameraFromFirmware(Header &header, std::string_view firmware)
 
 // Keeps HMMT and HLMT entries for the same tag once (the HLMT one, which says more), and
 // ignores exact repeats so that an atom seen twice (tags resent on every pad) adds nothing.
-void addHiLight(Header &header, const HiLight &hl)
+// False when the tag is new but the list is full.
+bool addHiLight(Header &header, const HiLight &hl)
 {
 	auto &list = header.hilights;
 	auto near = [&](const HiLight &e) { return std::fabs(e.time - hl.time) <= kSameHiLight; };
@@ -192,16 +196,25 @@ void addHiLight(Header &header, const HiLight &hl)
 		if (!near(e))
 			continue;
 		if (hl.kind.empty())
-			return;
+			return true;
 		if (e.kind == hl.kind && e.in == hl.in && e.out == hl.out)
-			return;
+			return true;
 	}
+	if (list.size() >= kMaxHiLights)
+		return false;
 	// An HLMT entry takes the place of the HMMT ones at the same time.
 	auto manual = [&](const HiLight &e) { return e.kind.empty() && near(e); };
 	list.erase(std::remove_if(list.begin(), list.end(), manual), list.end());
 	list.push_back(hl);
 	std::stable_sort(list.begin(), list.end(),
 			 [](const HiLight &a, const HiLight &b) { return a.time < b.time; });
+	return true;
+}
+
+void reportTooManyHiLights(Header &header, const char *path)
+{
+	addDiagnostic(header, Errc::BadSize, 0, path,
+		      "more than " + std::to_string(kMaxHiLights) + " HiLights; the rest are ignored");
 }
 
 void addHmmt(Header &header, std::span<const std::uint8_t> body)
@@ -226,7 +239,10 @@ void addHmmt(Header &header, std::span<const std::uint8_t> body)
 		reader.readBe32(ms);
 		HiLight hl;
 		hl.time = ms / 1000.0;
-		addHiLight(header, hl);
+		if (!addHiLight(header, hl)) {
+			reportTooManyHiLights(header, "udta/HMMT");
+			return;
+		}
 	}
 }
 
@@ -331,7 +347,10 @@ void addHlmt(Header &header, const Stream &stream)
 		}
 		if (!std::isfinite(hl.time))
 			continue;
-		addHiLight(header, hl);
+		if (!addHiLight(header, hl)) {
+			reportTooManyHiLights(header, "GPMF/HLMT");
+			return;
+		}
 	}
 }
 

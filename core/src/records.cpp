@@ -10,6 +10,8 @@
 #include <cstring>
 #include <limits>
 #include <string_view>
+#include <unordered_set>
+#include <vector>
 
 #include "gpmf/json_writer.h"
 
@@ -282,13 +284,14 @@ bool streamHasSlot(const Stream &s, const Window &win)
 }
 
 // Several KLVs with the same key: the last one is the value in force, so only it is written.
-bool supersededLater(const std::vector<Property> &props, std::size_t i)
+// One pass from the end, so a STRM of many distinct keys costs linear time.
+std::vector<bool> supersededLater(const std::vector<Property> &props)
 {
-	for (std::size_t j = i + 1; j < props.size(); j++) {
-		if (props[j].key == props[i].key)
-			return true;
-	}
-	return false;
+	std::vector<bool> superseded(props.size());
+	std::unordered_set<std::uint32_t> later;
+	for (std::size_t i = props.size(); i-- > 0;)
+		superseded[i] = !later.insert(props[i].key.value()).second;
+	return superseded;
 }
 
 void writeSamples(JsonWriter &w, const Stream &s, const Window &win)
@@ -372,11 +375,12 @@ void writeStream(JsonWriter &w, const Stream &s, const Window &win)
 		w.key("raw");
 		w.boolean(true);
 	}
+	const std::vector<bool> superseded = supersededLater(s.sticky);
 	for (std::size_t i = 0; i < s.sticky.size(); i++) {
 		const Property &p = s.sticky[i];
 		// STNM and SIUN/UNIT are "name" and "units" already; "name"/"rate" keys would clash.
 		if (p.key == FourCC("STNM") || p.key == FourCC("SIUN") || p.key == FourCC("UNIT") ||
-		    p.key == FourCC("name") || p.key == FourCC("rate") || supersededLater(s.sticky, i))
+		    p.key == FourCC("name") || p.key == FourCC("rate") || superseded[i])
 			continue;
 		w.key(KeyText(p.key).view());
 		writeValues(w, p.values);
@@ -395,9 +399,10 @@ void writeDevice(JsonWriter &w, const Device &d, const Window &win)
 		w.unsignedInteger(d.id);
 	w.key("name");
 	w.string(d.name);
+	const std::vector<bool> superseded = supersededLater(d.properties);
 	for (std::size_t i = 0; i < d.properties.size(); i++) {
 		const Property &p = d.properties[i];
-		if (p.key == FourCC("name") || supersededLater(d.properties, i))
+		if (p.key == FourCC("name") || superseded[i])
 			continue;
 		w.key(KeyText(p.key).view());
 		writeValues(w, p.values);

@@ -6,6 +6,7 @@
 #include <map>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -71,6 +72,7 @@ private:
 	std::uint64_t nextIndex_ = 0;
 	std::uint64_t corrupt_ = 0;
 	std::vector<std::pair<std::string, StreamHistory>> history_; ///< key: "device/FOURCC", in first-seen order
+	std::unordered_map<std::string, std::size_t> historyIndex_;   ///< key to its place in history_
 	StreamHistory &historyFor(const Device &device, const Stream &stream);
 };
 
