@@ -783,6 +783,24 @@ static std::vector<Window> gst_gpmf_parse_windows(GstClockTime pts, GstClockTime
 	return windows;
 }
 
+// A payload with nothing to output (corrupt or empty): a warning and a GAP, or an error once
+// max-errors of them came in a row.
+static GstFlowReturn gst_gpmf_parse_skip_payload(GstGpmfParse *self, const Snapshot &snap, GstClockTime pts,
+						 GstClockTime duration, const char *summary, const char *detail)
+{
+	GstGpmfParseState &st = *self->state;
+	st.consecutiveErrors++;
+	if (snap.maxErrors >= 0 && st.consecutiveErrors > snap.maxErrors) {
+		GST_ELEMENT_ERROR(self, STREAM, DECODE, ("Too many corrupt GPMF payloads"),
+				  ("%d in a row, the last at %" GST_TIME_FORMAT ": %s: %s", st.consecutiveErrors,
+				   GST_TIME_ARGS(pts), summary, detail));
+		return GST_FLOW_ERROR;
+	}
+	GST_ELEMENT_WARNING(self, STREAM, DECODE, ("%s", summary), ("%s", detail));
+	gst_gpmf_parse_push_gap(self, pts, duration);
+	return GST_FLOW_OK;
+}
+
 // Decodes one payload covering [pts, pts + duration) and pushes its records (or GAPs).
 static GstFlowReturn gst_gpmf_parse_decode(GstGpmfParse *self, const Snapshot &snap,
 					   std::span<const std::uint8_t> bytes, GstClockTime pts,
@@ -793,10 +811,9 @@ static GstFlowReturn gst_gpmf_parse_decode(GstGpmfParse *self, const Snapshot &s
 	st.lastEnd = pts + duration;
 
 	if (bytes.empty()) {
-		GST_ELEMENT_WARNING(self, STREAM, DECODE, ("Empty GPMF payload"),
-				    ("zero-length buffer at %" GST_TIME_FORMAT, GST_TIME_ARGS(pts)));
-		gst_gpmf_parse_push_gap(self, pts, duration);
-		return GST_FLOW_OK;
+		g_autofree gchar *detail =
+		    g_strdup_printf("zero-length buffer at %" GST_TIME_FORMAT, GST_TIME_ARGS(pts));
+		return gst_gpmf_parse_skip_payload(self, snap, pts, duration, "Empty GPMF payload", detail);
 	}
 
 	const gpmf::Payload payload = st.decoder.decode(bytes, toSeconds(pts), toSeconds(duration));
@@ -810,19 +827,11 @@ static GstFlowReturn gst_gpmf_parse_decode(GstGpmfParse *self, const Snapshot &s
 			detail += d.message();
 		}
 		if (!hasSamples) {
-			st.consecutiveErrors++;
-			if (snap.maxErrors >= 0 && st.consecutiveErrors > snap.maxErrors) {
-				GST_ELEMENT_ERROR(self, STREAM, DECODE, ("Too many corrupt GPMF payloads"),
-						  ("%d in a row, the last at %" GST_TIME_FORMAT ": %s",
-						   st.consecutiveErrors, GST_TIME_ARGS(pts), detail.c_str()));
-				return GST_FLOW_ERROR;
-			}
-			GST_ELEMENT_WARNING(
-			    self, STREAM, DECODE, ("Corrupt GPMF payload"),
-			    ("payload %" G_GUINT64_FORMAT " at %" GST_TIME_FORMAT ", %zu bytes: %s",
-			     guint64(payload.index), GST_TIME_ARGS(pts), bytes.size(), detail.c_str()));
-			gst_gpmf_parse_push_gap(self, pts, duration);
-			return GST_FLOW_OK;
+			g_autofree gchar *text = g_strdup_printf(
+			    "payload %" G_GUINT64_FORMAT " at %" GST_TIME_FORMAT ", %zu bytes: %s",
+			    guint64(payload.index), GST_TIME_ARGS(pts), bytes.size(), detail.c_str());
+			return gst_gpmf_parse_skip_payload(self, snap, pts, duration, "Corrupt GPMF payload",
+							   text);
 		}
 		GST_WARNING_OBJECT(self, "payload %" G_GUINT64_FORMAT " partly decoded: %s",
 				   guint64(payload.index), detail.c_str());
@@ -880,15 +889,35 @@ static GstFlowReturn gst_gpmf_parse_chain_payload(GstGpmfParse *self, const Snap
 }
 
 // Skips to the next "DEVC" after a malformed top-level KLV; returns the bytes to drop.
-static gsize gst_gpmf_parse_resync(std::span<const std::uint8_t> data, std::size_t from)
+static gsize gst_gpmf_parse_resync(std::span<const std::uint8_t> data, std::size_t from, bool eos)
 {
 	static constexpr std::uint8_t kDevc[] = {'D', 'E', 'V', 'C'};
 	for (std::size_t i = from + 1; i + 4 <= data.size(); i++) {
 		if (std::equal(std::begin(kDevc), std::end(kDevc), data.begin() + i))
 			return i;
 	}
+	if (eos)
+		return data.size();
 	// Keep a tail that may be the start of a "DEVC" still arriving.
 	return std::max(from + 1, data.size() > 3 ? data.size() - 3 : 0);
+}
+
+/*
+ * Where a payload starts (a DEVC whose first child is DVID) inside the KLV at `at`, if anywhere:
+ * DEVCs do not nest, so a DEVC claiming those bytes has a corrupt size, and waiting for (or
+ * swallowing) what it claims, up to 16 MiB, would lose the payloads it covers.
+ */
+static std::optional<std::size_t> gst_gpmf_parse_next_payload(std::span<const std::uint8_t> data,
+							      std::size_t at)
+{
+	static constexpr std::uint8_t kDevc[] = {'D', 'E', 'V', 'C'};
+	static constexpr std::uint8_t kDvid[] = {'D', 'V', 'I', 'D'};
+	for (std::size_t i = at + gpmf::kKlvHeaderSize; i + 2 * gpmf::kKlvHeaderSize <= data.size(); i += 4) {
+		if (std::equal(std::begin(kDevc), std::end(kDevc), data.begin() + i) &&
+		    std::equal(std::begin(kDvid), std::end(kDvid), data.begin() + i + gpmf::kKlvHeaderSize))
+			return i;
+	}
+	return std::nullopt;
 }
 
 // Bytes needed before the top-level KLV at `at` is complete.
@@ -932,10 +961,15 @@ static GstFlowReturn gst_gpmf_parse_drain_raw(GstGpmfParse *self, const Snapshot
 			std::span<const std::uint8_t> bytes(data, available);
 			gpmf::SplitResult split = gpmf::splitRawTrack(bytes);
 			bool complete = eos;
-			if (!eos && split.error && split.error->code == gpmf::Errc::Truncated) {
+			const bool truncated = split.error && split.error->code == gpmf::Errc::Truncated;
+			const std::optional<std::size_t> next =
+			    truncated ? gst_gpmf_parse_next_payload(bytes, split.error->offset) : std::nullopt;
+			if (!eos && truncated && !next) {
 				// Split again without the KLV still arriving, so it cannot regroup payloads.
+				// Look again at least each time the buffered bytes double, in case a payload
+				// start shows that its size is corrupt.
 				const std::size_t cut = split.error->offset;
-				st.rawNeeded = gst_gpmf_parse_klv_end(bytes, cut);
+				st.rawNeeded = std::min<gsize>(gst_gpmf_parse_klv_end(bytes, cut), 2 * available);
 				bytes = bytes.first(cut);
 				split = gpmf::splitRawTrack(bytes);
 			} else if (!split.error) {
@@ -943,8 +977,15 @@ static GstFlowReturn gst_gpmf_parse_drain_raw(GstGpmfParse *self, const Snapshot
 			} else {
 				complete = true; // bad data ends the last payload
 				error = split.error;
-				errorEnd =
-				    eos ? available : gst_gpmf_parse_resync(bytes, split.error->offset);
+				const std::size_t at = split.error->offset;
+				if (next) {
+					split = gpmf::splitRawTrack(bytes.first(at));
+					errorEnd = *next;
+				} else if (truncated) {
+					errorEnd = available; // EOS inside the KLV: decode what arrived
+				} else {
+					errorEnd = gst_gpmf_parse_resync(bytes, at, eos);
+				}
 				st.rawNeeded = 0;
 			}
 			for (const gpmf::RawPayload &p : split.payloads)
@@ -986,9 +1027,9 @@ static GstFlowReturn gst_gpmf_parse_drain_raw(GstGpmfParse *self, const Snapshot
 			    self, STREAM, DECODE, ("Corrupt GPMF data skipped"),
 			    ("%s; %" G_GSIZE_FORMAT " bytes dropped", error->message().c_str(), drop));
 			gst_adapter_flush(st.adapter, drop);
-			if (eos || drop == 0)
+			if (drop == 0)
 				return GST_FLOW_OK;
-			continue; // complete payloads may follow the bad bytes
+			continue; // complete payloads may follow the bad bytes, at EOS too
 		}
 
 		if (gst_adapter_available(st.adapter) > kMaxRawBuffered) {
@@ -1007,10 +1048,14 @@ static GstFlowReturn gst_gpmf_parse_chain(GstPad *, GstObject *parent, GstBuffer
 	auto *self = GST_GPMF_PARSE(parent);
 	GstGpmfParseState &st = *self->state;
 
+	g_autoptr(GstBuffer) owned = buffer; // released on every path, exceptions included
+	// Without input caps, gpmd and raw input cannot be told apart and downstream has no caps.
+	if (!gst_pad_has_current_caps(self->sinkpad)) {
+		GST_WARNING_OBJECT(self, "buffer before caps");
+		return GST_FLOW_NOT_NEGOTIATED;
+	}
 	if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT))
 		st.needDiscont = true;
-
-	g_autoptr(GstBuffer) owned = buffer; // released on every path, exceptions included
 	return gst_gpmf_parse_guard(self, GST_FLOW_ERROR, "chain", [&]() {
 		const Snapshot snap = gst_gpmf_parse_snapshot(self);
 		if (!st.rawInput)
@@ -1069,6 +1114,17 @@ static gboolean gst_gpmf_parse_set_caps(GstGpmfParse *self, GstCaps *caps)
 	return ok;
 }
 
+// Data needs a segment before it; upstream may end a stream without having sent one.
+static void gst_gpmf_parse_ensure_segment(GstGpmfParse *self)
+{
+	GstEvent *segment = gst_pad_get_sticky_event(self->srcpad, GST_EVENT_SEGMENT, 0);
+	if (segment) {
+		gst_event_unref(segment);
+		return;
+	}
+	gst_pad_push_event(self->srcpad, gst_event_new_segment(&self->state->segment));
+}
+
 static gboolean gst_gpmf_parse_sink_event(GstPad *pad, GstObject *parent, GstEvent *event)
 {
 	auto *self = GST_GPMF_PARSE(parent);
@@ -1112,6 +1168,10 @@ static gboolean gst_gpmf_parse_sink_event(GstPad *pad, GstObject *parent, GstEve
 			gst_gpmf_parse_reset_position(self);
 			break;
 		case GST_EVENT_EOS: {
+			// GStreamer forwards EOS even when caps were refused: no stream, no records.
+			if (!gst_pad_has_current_caps(self->sinkpad))
+				break;
+			gst_gpmf_parse_ensure_segment(self);
 			const Snapshot snap = gst_gpmf_parse_snapshot(self);
 			GstFlowReturn ret = GST_FLOW_OK;
 			if (st.rawInput)

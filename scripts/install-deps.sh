@@ -7,7 +7,7 @@ packages=(
 	libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libjson-glib-dev libgtest-dev libgmock-dev
 	gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
 	python3-gi gir1.2-gstreamer-1.0 python3-jsonschema
-	gpsbabel gdal-bin clang libclang-rt-14-dev valgrind
+	gpsbabel gdal-bin clang libclang-rt-14-dev valgrind time
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -478,7 +478,13 @@ void Decoder::reset()
 
 Decoder::StreamHistory &Decoder::historyFor(const Device &device, const Stream &stream)
 {
+	// Real recordings have a few dozen; a bit-flipped DVID in every payload must not add one each.
+	static constexpr std::size_t kMaxStreams = 4096;
 	std::string key = device.idString() + "/" + stream.key.str();
+	if (history_.size() >= kMaxStreams && !historyIndex_.contains(key)) {
+		overflow_ = StreamHistory{};
+		return overflow_;
+	}
 	const auto [it, added] = historyIndex_.try_emplace(key, history_.size());
 	if (!added)
 		return history_[it->second].second;

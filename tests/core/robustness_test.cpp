@@ -688,3 +688,25 @@ TEST(FuzzRegression, DISABLED_ManyStreamsCostLinearTime)
 		},
 		16384, "streams");
 }
+
+// Hostile input can give every payload a new device id; the decoder's per-stream history (rates,
+// summary) must not grow with the recording because of it.
+TEST(FuzzRegression, EndlessNewDeviceIdsDoNotGrowTheSummary)
+{
+	Decoder decoder;
+	for (std::uint32_t id = 1; id <= 6000; id++) {
+		KlvWriter w;
+		w.begin(FourCC("DEVC"));
+		w.integers(FourCC("DVID"), 'L', {std::int64_t(id)});
+		w.begin(FourCC("STRM"));
+		w.integers(FourCC("ACCL"), 's', {1, 2, 3}, 3);
+		w.end();
+		w.end();
+		const Payload p = decoder.decode(w.bytes(), double(id), 1.0);
+		ASSERT_EQ(p.devices.size(), 1u);
+		ASSERT_EQ(p.devices[0].streams.at(0).values.sampleCount, 1u); // still decoded
+	}
+	const Summary s = decoder.summary();
+	EXPECT_EQ(s.payloads, 6000u);
+	EXPECT_EQ(s.streams.size(), 4096u);
+}

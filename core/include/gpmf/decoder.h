@@ -73,6 +73,9 @@ private:
 	std::uint64_t corrupt_ = 0;
 	std::vector<std::pair<std::string, StreamHistory>> history_; ///< key: "device/FOURCC", in first-seen order
 	std::unordered_map<std::string, std::size_t> historyIndex_;   ///< key to its place in history_
+	/// Streams past kMaxStreams (only hostile input has that many device/stream pairs) share this
+	/// entry, so memory does not grow with the recording; they get no rate and no summary line.
+	StreamHistory overflow_;
 	StreamHistory &historyFor(const Device &device, const Stream &stream);
 };
 
