@@ -96,6 +96,9 @@ Bytes cameraStream(std::initializer_list<Bytes> strm)
 			     nest("STRM", strm)});
 }
 
+// A pointer into a temporary payload would dangle: keep the payload in a variable.
+const Stream *findStream(const Payload &&p, FourCC key) = delete;
+
 const Stream *findStream(const Payload &p, FourCC key)
 {
 	for (const auto &d : p.devices)
@@ -177,7 +180,8 @@ TEST(HostileSizes, TruncatedDataKeepsTheWholeSamplesThatAreThere)
 TEST(HostileSizes, KlvHeaderAtExactlyTheEndOfTheBuffer)
 {
 	const Bytes intact = cameraStream({accelStream()});
-	const Stream *before = findStream(decodePayload(intact), "ACCL");
+	const Payload intactPayload = decodePayload(intact);
+	const Stream *before = findStream(intactPayload, "ACCL");
 	ASSERT_NE(before, nullptr);
 
 	// A last header that promises 4 samples and has no byte of them: reported, and what came

@@ -48,6 +48,9 @@ Decoded decodeTrack(const std::filesystem::path &path, DecodeOptions options = {
 	return out;
 }
 
+// A pointer into a temporary payload would dangle: keep the payload in a variable.
+const Stream *findStream(const Payload &&p, FourCC key, std::uint32_t device = 1) = delete;
+
 const Stream *findStream(const Payload &p, FourCC key, std::uint32_t device = 1)
 {
 	for (const auto &d : p.devices)
