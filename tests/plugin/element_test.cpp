@@ -963,6 +963,9 @@ TEST_F(GpmfParseTest, PropertiesCanChangeWhilePlaying)
 			parsed += r.json.ok();
 		}
 	}
+	// Let the setter threads run at least once: under valgrind threads take turns, and the
+	// pushes above can finish before they were ever scheduled.
+	g_usleep(200 * G_TIME_SPAN_MILLISECOND);
 	EXPECT_GT(gst_harness_stress_thread_stop(t1), 0u);
 	EXPECT_GT(gst_harness_stress_thread_stop(t2), 0u);
 	EXPECT_GT(gst_harness_stress_thread_stop(t3), 0u);
