@@ -2,7 +2,7 @@
 // Core throughput: decode alone, and decode + NDJSON, over every raw sample, plus one hour of
 // HERO11 telemetry. Prints MB/s of GPMF in and samples/s out (best of several runs).
 #include <algorithm>
-#include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -16,7 +16,14 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+// CPU time of this thread: "on one core" means the time the core spent, which other processes
+// on a shared machine do not inflate the way they inflate wall time.
+double cpuSeconds()
+{
+	timespec ts{};
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
 
 struct Track {
 	std::string name;
@@ -38,7 +45,7 @@ Result run(const Track &t, bool json, int repeat)
 	for (int r = 0; r < repeat; r++) {
 		gpmf::Decoder decoder;
 		std::uint64_t samples = 0, out = 0;
-		const auto start = Clock::now();
+		const double start = cpuSeconds();
 		for (std::size_t i = 0; i < t.payloads.size(); i++) {
 			const auto p = decoder.decode(t.payloads[i].bytes, t.times[i].pts, t.times[i].duration);
 			for (const auto &d : p.devices)
@@ -55,7 +62,7 @@ Result run(const Track &t, bool json, int repeat)
 			gpmf::writeSummaryRecord(line, decoder.summary());
 			out += line.size();
 		}
-		const double s = std::chrono::duration<double>(Clock::now() - start).count();
+		const double s = cpuSeconds() - start;
 		if (s < best.seconds)
 			best = Result{s, samples, out};
 	}
@@ -120,7 +127,7 @@ int main(int argc, char **argv)
 			bytes += p.bytes.size();
 		const Result j = run(hour, true, repeat);
 		std::printf("\nOne hour of HERO11 telemetry (3600 payloads, %.1f MB GPMF, %llu samples) to NDJSON "
-			    "(%.1f MB): %.3f s on one core (target < 1 s)\n",
+			    "(%.1f MB): %.3f s of CPU on one core (target < 1 s)\n",
 			    double(bytes) / 1e6, (unsigned long long)j.samples, double(j.jsonBytes) / 1e6, j.seconds);
 	}
 	return 0;

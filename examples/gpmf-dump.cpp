@@ -92,6 +92,8 @@ int main(int argc, char **argv)
 				     split.error->message().c_str(), split.payloads.size());
 			status = 1;
 		}
+		for (const auto &repair : split.repairs)
+			std::fprintf(stderr, "gpmf-dump: %s: %s\n", file, repair.message().c_str());
 		const auto times = gpmf::rawTrackTimes(split.payloads);
 		gpmf::Decoder decoder(options);
 		line.clear();

@@ -43,7 +43,7 @@ public:
 
 	void record(std::string_view text) override
 	{
-		const json::Value record(text);
+		const json::Value record = json::Value::record(text);
 		const std::string type = record["type"].string();
 		for (auto &output : outputs)
 			output->record(type, record, text);
@@ -197,7 +197,7 @@ JobResult runJob(const Job &job, const Options &o, bool bufferStdout, Reporter &
 
 	for (std::size_t i = 0; i < job.outputs.size(); i++) {
 		if (!failed && isGps(job.outputs[i].first) && handler.outputs[i]->points() == 0) {
-			say("note: no GPS5 or GPS9 sample with a position, so the GPS track is empty");
+			say("note: no GPS5, GPS9 or GPRI sample with a position, so the GPS track is empty");
 			break;
 		}
 	}

@@ -183,6 +183,15 @@ Value::Value(std::string_view text)
 		text_ = text.substr(start, n);
 }
 
+Value Value::record(std::string_view text) noexcept
+{
+	while (!text.empty() && isBlank(text.back()))
+		text.remove_suffix(1);
+	if (text.empty() || text.front() != '{' || text.back() != '}')
+		return Value();
+	return Value(text, true);
+}
+
 bool Value::isNumber() const noexcept
 {
 	const char c = first();

@@ -19,6 +19,9 @@ public:
 	Value() = default;
 	/// The value at the start of `text` (leading blanks skipped); absent if malformed.
 	explicit Value(std::string_view text);
+	/// A record gpmfparse wrote: one JSON object, then blanks (its "\n"). Taken as it is, not
+	/// scanned: a payload record is tens of kB, and most readers want only its "type".
+	static Value record(std::string_view text) noexcept;
 
 	bool valid() const noexcept { return !text_.empty(); }
 	bool isObject() const noexcept { return first() == '{'; }

@@ -117,15 +117,21 @@ std::vector<Format> Options::outputs() const
 	return out;
 }
 
+// The streams a GPS track is made of (Karma's drone GPS included).
+static bool isGpsStream(const std::string &fourcc)
+{
+	return fourcc == "GPS5" || fourcc == "GPS9" || fourcc == "GPRI";
+}
+
 std::string Options::elementStreams() const
 {
 	std::vector<std::string> list = streams;
 	// GPS files alone need only the GPS streams: the element then skips everything else.
 	if (!info && !format && !gps.empty()) {
 		if (list.empty())
-			list = { "GPS5", "GPS9" };
+			list = { "GPS5", "GPS9", "GPRI" };
 		else
-			std::erase_if(list, [](const std::string &s) { return s != "GPS5" && s != "GPS9"; });
+			std::erase_if(list, [](const std::string &s) { return !isGpsStream(s); });
 	}
 	std::string joined;
 	for (const std::string &s : list)
@@ -260,8 +266,8 @@ CommandLine parseCommandLine(int argc, char **argv)
 	if (o.info && !o.gps.empty())
 		return usageError(cl, "--info writes a report, not a GPS track: leave out --gpx, --kml, --csv and --geojson");
 	if (!o.gps.empty() && !o.streams.empty() &&
-	    std::none_of(o.streams.begin(), o.streams.end(), [](const std::string &s) { return s == "GPS5" || s == "GPS9"; }))
-		return usageError(cl, "--streams leaves out GPS5 and GPS9, so a GPS track would be empty");
+	    std::none_of(o.streams.begin(), o.streams.end(), isGpsStream))
+		return usageError(cl, "--streams leaves out GPS5, GPS9 and GPRI, so a GPS track would be empty");
 	return cl;
 }
 
@@ -279,8 +285,8 @@ void printUsage(std::FILE *to)
 		"      --format FORMAT   ndjson (default: the records as the element writes them) or json\n"
 		"                        (one document: header, every device and stream, summary)\n"
 		"      --gpx, --kml, --csv, --geojson\n"
-		"                        write the GPS track (GPS9 where the camera wrote it, else GPS5);\n"
-		"                        several may be given, with --format too\n"
+		"                        write the GPS track (GPS9 where the camera wrote it, else GPS5;\n"
+		"                        a Karma drone's GPRI); several may be given, with --format too\n"
 		"      --info            devices, streams, rates, HiLights and settings, no samples (text;\n"
 		"                        JSON with --format json)\n"
 		"\n"

@@ -357,9 +357,9 @@ private:
 };
 
 /*
- * GPS tracks: GPS9 where the device wrote it, else GPS5, as gpmf::gpsPoints() chooses for a
- * decoded payload; once a device has shown GPS9 its GPS5 is never used, so a record split by
- * --interval cannot mix them.
+ * GPS tracks: GPS9 where the device wrote it, else GPS5, else a Karma drone's GPRI, as
+ * gpmf::gpsPoints() chooses for a decoded payload; once a device has shown GPS9 its GPS5 is
+ * never used, so a record split by --interval cannot mix them.
  */
 class GpsOutput : public Output
 {
@@ -375,13 +375,15 @@ public:
 		if (type != "payload")
 			return;
 		record["devices"].forEachElement([&](const Value &dev) {
-			Value gps5, gps9;
+			Value gps5, gps9, gpri;
 			dev["streams"].forEachElement([&](const Value &stream) {
 				const std::string_view fourcc = stream["fourcc"].text();
 				if (fourcc == "\"GPS9\"" && !gps9.valid())
 					gps9 = stream;
 				else if (fourcc == "\"GPS5\"" && !gps5.valid())
 					gps5 = stream;
+				else if (fourcc == "\"GPRI\"" && !gpri.valid())
+					gpri = stream;
 			});
 			bool &sawGps9 = sawGps9_[std::string(dev["id"].text())];
 			if (gps9.valid()) {
@@ -389,6 +391,8 @@ public:
 				add(gps9, true);
 			} else if (gps5.valid() && !sawGps9) {
 				add(gps5, false);
+			} else if (gpri.valid() && !sawGps9) {
+				addGpri(gpri);
 			}
 		});
 		if (buffer_.size() >= kFlushSize) {
@@ -453,15 +457,55 @@ private:
 				p.dop = stickyDop;
 				p.source = "GPS5";
 			}
-			if (interval_ > 0 && std::isfinite(p.time)) {
-				const double slot = std::floor(p.time / interval_);
-				if (slot == lastSlot_)
-					return;
-				lastSlot_ = slot;
-			}
-			writer_->add(buffer_, p);
-			points_++;
+			put(p);
 		});
+	}
+
+	// GPRI (MAVLink GPS_RAW_INT) by the field names the element gave it: no UTC (the drone's
+	// clock) and no DOP (its eph is a horizontal DOP), as gpmf::gpsPoints() does.
+	void addGpri(const Value &stream)
+	{
+		std::size_t lat = SIZE_MAX, lon = SIZE_MAX, alt = SIZE_MAX, speed = SIZE_MAX, fix = SIZE_MAX;
+		std::size_t index = 0;
+		stream["fields"].forEachElement([&](const Value &name) {
+			const std::string n = name.string();
+			std::size_t *slot = n == "lat" ? &lat : n == "lon" ? &lon : n == "alt" ? &alt
+					  : n == "speed" ? &speed : n == "fix" ? &fix : nullptr;
+			if (slot)
+				*slot = index;
+			index++;
+		});
+		if (lat == SIZE_MAX || lon == SIZE_MAX || alt == SIZE_MAX)
+			return;
+		stream["samples"].forEachElement([&](const Value &sample) {
+			const Value v = sample["v"];
+			gpmf::GpsPoint p;
+			p.lat = v.at(lat).number();
+			p.lon = v.at(lon).number();
+			if ((p.lat == 0 && p.lon == 0) || !std::isfinite(p.lat) || !std::isfinite(p.lon))
+				return;
+			p.alt = v.at(alt).number();
+			p.speed2d = p.speed3d = speed == SIZE_MAX ? 0 : v.at(speed).number(0);
+			p.time = sample["t"].number();
+			p.utc = kNaN;
+			const double f = fix == SIZE_MAX ? kNaN : v.at(fix).number();
+			// MAVLink fix types: 0-1 none, 2 2D, 3 3D, 4 and up 3D with corrections.
+			p.fix = !std::isfinite(f) ? -1 : f >= 3 ? 3 : f >= 2 ? 2 : 0;
+			p.source = "GPRI";
+			put(p);
+		});
+	}
+
+	void put(const gpmf::GpsPoint &p)
+	{
+		if (interval_ > 0 && std::isfinite(p.time)) {
+			const double slot = std::floor(p.time / interval_);
+			if (slot == lastSlot_)
+				return;
+			lastSlot_ = slot;
+		}
+		writer_->add(buffer_, p);
+		points_++;
 	}
 
 	std::unique_ptr<OutputFile> file_;

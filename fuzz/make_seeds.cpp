@@ -17,6 +17,7 @@
 
 #include "gpmf/byte_reader.h"
 #include "gpmf/klv_writer.h"
+#include "gpmf/mp4_writer.h"
 #include "gpmf/track_splitter.h"
 
 using namespace gpmf;
@@ -354,6 +355,7 @@ void samplesSeeds(const std::filesystem::path &root, const std::filesystem::path
 				std::fprintf(stderr, "fuzz-make-seeds: no moov/udta in %s\n", name.c_str());
 				continue;
 			}
+			put(root / "mp4", name + "-moov", Bytes(moov->begin(), moov->end()));
 			put(root / "header", name + "-udta", prefixed(0, Bytes(udta->begin(), udta->end())));
 			for (const auto &a : atomsOf(*udta)) {
 				std::string type(reinterpret_cast<const char *>(a.data()) + 4, 4);
@@ -395,7 +397,7 @@ void samplesSeeds(const std::filesystem::path &root, const std::filesystem::path
 int main(int argc, char **argv)
 {
 	if (argc != 2 && argc != 3) {
-		std::fprintf(stderr, "usage: %s CORPUS_DIR [SAMPLES_DIR] (writes CORPUS_DIR/{decode,header,split})\n",
+		std::fprintf(stderr, "usage: %s CORPUS_DIR [SAMPLES_DIR] (writes CORPUS_DIR/{decode,header,split,mp4})\n",
 			     argv[0]);
 		return 2;
 	}
@@ -432,6 +434,17 @@ int main(int argc, char **argv)
 		karma.insert(karma.end(), p.begin(), p.end());
 	}
 	put(root / "split", "gen-two-device-track", karma);
+
+	// Small whole MP4 files: stco, co64, an edit list, udta atoms.
+	for (int variant = 0; variant < 3; variant++) {
+		Mp4Recording rec;
+		for (int i = 0; i < 3; i++)
+			rec.samples.push_back(Mp4Sample{imuPayload(3, 1000000 + 1001000ull * std::uint64_t(i)), 1001});
+		rec.use64BitOffsets = variant == 1;
+		rec.editListStart = variant == 2 ? 500 : 0;
+		rec.udta.push_back({FourCC("FIRM"), text("HD7.01.01.70.00")});
+		put(root / "mp4", "gen-mp4-" + std::to_string(variant), writeMp4(rec));
+	}
 
 	// Header modes (see fuzz_header.cpp): 0 atoms, 1 settings GPMF, 2 type + body.
 	put(root / "header", "gen-udta-atoms", prefixed(0, udtaAtoms()));

@@ -3,7 +3,7 @@
 # Builds the libFuzzer targets with clang (build-fuzz), makes their seed corpora from the real
 # samples and from generated payloads, and runs each target for a bounded time.
 #
-#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]    (default: 60 s; decode header split)
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]    (default: 60 s; decode header split mp4)
 #
 # Exits 1 on any crash, leak, timeout, out-of-memory or oversized allocation, and prints the
 # reproducer; rerun one with: build-fuzz/fuzz/fuzz-<target> <reproducer>.
@@ -15,16 +15,16 @@ set -euo pipefail
 seconds="${1:-60}"
 [ $# -gt 0 ] && shift
 if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]]; then
-	echo "usage: $0 [SECONDS_PER_TARGET] [decode|header|split ...]" >&2
+	echo "usage: $0 [SECONDS_PER_TARGET] [decode|header|split|mp4 ...]" >&2
 	exit 2
 fi
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(decode header split)
+[ ${#targets[@]} -gt 0 ] || targets=(decode header split mp4)
 for t in "${targets[@]}"; do
 	case "$t" in
-	decode | header | split) ;;
+	decode | header | split | mp4) ;;
 	*)
-		echo "unknown target '$t' (decode, header, split)" >&2
+		echo "unknown target '$t' (decode, header, split, mp4)" >&2
 		exit 2
 		;;
 	esac
@@ -57,7 +57,7 @@ elif ! ninja -C "$build" -t targets all 2>/dev/null | grep -q '^fuzz/fuzz-decode
 	# An existing clang build dir without the targets (meson refuses a gcc one clearly).
 	meson configure "$build" -Dfuzz=enabled
 fi
-if ! ninja -C "$build" fuzz/fuzz-decode fuzz/fuzz-header fuzz/fuzz-split fuzz/fuzz-make-seeds >"$build/fuzz-build.log" 2>&1; then
+if ! ninja -C "$build" fuzz/fuzz-decode fuzz/fuzz-header fuzz/fuzz-split fuzz/fuzz-mp4 fuzz/fuzz-make-seeds >"$build/fuzz-build.log" 2>&1; then
 	tail -n 60 "$build/fuzz-build.log"
 	echo "!! building the fuzz targets failed (log: $build/fuzz-build.log)" >&2
 	exit 1

@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "gpmf/gps.h"
 #include "gpmf/klv.h"
 #include "names.h"
+#include "precision.h"
 
 namespace gpmf {
 
@@ -109,7 +111,10 @@ void applyScale(Values &v, const std::vector<double> &scale)
 
 // Maps sensor channels to output channels: MTRX (n×n, row-major, out = M·in) when present,
 // else the ORIN→ORIO letter permutation, lower case meaning a negated axis.
-bool remapAxes(Values &v, const std::vector<double> &mtrx, std::string_view orin, std::string_view orio)
+// `precision` (per field) follows the fields it came from; an output mixing several inputs has no
+// sensor precision of its own and is written in the shortest form.
+bool remapAxes(Values &v, std::vector<std::int8_t> &precision, const std::vector<double> &mtrx,
+	       std::string_view orin, std::string_view orio)
 {
 	const std::size_t n = v.fields.size();
 	if (n == 0 || v.textFieldCount() != 0)
@@ -132,6 +137,20 @@ bool remapAxes(Values &v, const std::vector<double> &mtrx, std::string_view orin
 	} else {
 		return false;
 	}
+	if (precision.size() == n) {
+		std::vector<std::int8_t> remapped(n, kPrecisionShortest);
+		for (std::size_t o = 0; o < n; o++) {
+			std::size_t sources = 0, from = 0;
+			for (std::size_t i = 0; i < n; i++)
+				if (m[o * n + i] != 0) {
+					sources++;
+					from = i;
+				}
+			if (sources == 1 && std::fabs(m[o * n + from]) == 1)
+				remapped[o] = precision[from];
+		}
+		precision = std::move(remapped);
+	}
 	std::vector<double> in(n);
 	for (std::size_t s = 0; s < v.sampleCount; s++) {
 		double *row = v.numbers.data() + s * n;
@@ -150,6 +169,7 @@ void decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, 
 {
 	const std::string path = joinPath(parentPath, strm.key);
 	std::vector<Klv> children;
+	children.reserve(16); // a STRM has about 8 to 12 KLVs: one allocation instead of five
 	ctx.forEachChild(strm, path, [&](const Klv &k) { children.push_back(k); });
 
 	Stream stream;
@@ -165,14 +185,16 @@ void decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, 
 		return;
 
 	std::string complexType;
-	std::vector<double> scale, mtrx;
+	// SCAL and MTRX stay in `sticky`; their places there, read once every KLV is in.
+	std::size_t scaleAt = SIZE_MAX, mtrxAt = SIZE_MAX;
 	std::string orin, orio;
-	std::vector<const Klv *> data;
+	std::size_t dataCount = 0;
+	stream.sticky.reserve(children.size());
 	bool haveSiUnits = false;
 	std::uint8_t unitStructSize = 0;
 	for (const auto &k : children) {
 		if (last && k.key == last->key) {
-			data.push_back(&k);
+			dataCount++;
 			continue;
 		}
 		if (k.isNested()) {
@@ -201,9 +223,9 @@ void decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, 
 		} else if (key == FourCC("TYPE"))
 			complexType = v.joinedText();
 		else if (key == FourCC("SCAL"))
-			scale = v.numbers;
+			scaleAt = stream.sticky.size();
 		else if (key == FourCC("MTRX"))
-			mtrx = v.numbers;
+			mtrxAt = stream.sticky.size();
 		else if (key == FourCC("ORIN"))
 			orin = v.joinedText();
 		else if (key == FourCC("ORIO"))
@@ -219,7 +241,11 @@ void decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, 
 
 	// Nested data (FACE with TICK/TOCK inside) holds the real data KLVs one level down.
 	std::vector<Klv> flattened;
-	for (const Klv *k : data) {
+	flattened.reserve(dataCount);
+	for (const Klv &data : children) {
+		if (!last || data.key != last->key)
+			continue;
+		const Klv *k = &data;
 		if (!k->isNested()) {
 			flattened.push_back(*k);
 			continue;
@@ -272,9 +298,15 @@ void decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, 
 
 	stream.raw = ctx.options.raw;
 	bool remapped = false;
+	static const std::vector<double> kNone;
+	const std::vector<double> &scale = scaleAt < stream.sticky.size() ? stream.sticky[scaleAt].values.numbers : kNone;
+	const std::vector<double> &mtrx = mtrxAt < stream.sticky.size() ? stream.sticky[mtrxAt].values.numbers : kNone;
 	if (!stream.raw) {
+		stream.precision = detail::scaledPrecision(stream.values, scale);
 		applyScale(stream.values, scale);
-		remapped = remapAxes(stream.values, mtrx, orin, orio);
+		remapped = remapAxes(stream.values, stream.precision, mtrx, orin, orio);
+	} else {
+		stream.precision = detail::scaledPrecision(stream.values, {});
 	}
 	const std::string_view order = stream.raw ? std::string_view(orin) : remapped ? std::string_view(orio) : orin;
 	stream.fields = detail::fieldNames(stream.key, stream.values.fields.size(), order, device.name, stream.name);

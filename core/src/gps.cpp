@@ -9,76 +9,18 @@
 #include <limits>
 
 #include "gpmf/timing.h"
+#include "utc.h"
 
 namespace gpmf {
 
 namespace {
 
+using detail::daysFromCivil;
+using detail::daysInMonth;
+
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // 2000-01-01T00:00:00Z, the GPS9 day origin, in seconds since 1970.
 constexpr double kEpoch2000 = 946684800.0;
-
-constexpr bool isLeapYear(std::int64_t y) noexcept
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-constexpr int daysInMonth(std::int64_t y, int m) noexcept
-{
-	constexpr int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	return m == 2 && isLeapYear(y) ? 29 : days[m - 1];
-}
-
-// Floor division, so that dates before 1970 and negative times stay on the right day.
-constexpr std::int64_t floorDiv(std::int64_t a, std::int64_t b) noexcept
-{
-	return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
-}
-
-/*
- * Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. The year is shifted to
- * start in March so that the leap day falls at its end; then a year is 365 days plus the leap
- * days of the full 4-, 100- and 400-year cycles before it.
- */
-constexpr std::int64_t daysFromCivil(std::int64_t y, int m, int d) noexcept
-{
-	const std::int64_t year = m <= 2 ? y - 1 : y;
-	const std::int64_t monthFromMarch = m > 2 ? m - 3 : m + 9; // March = 0 ... February = 11
-	// Days from March 1 to the first of the month: 153 days per 5 months (31+30+31+30+31).
-	const std::int64_t dayOfYear = (153 * monthFromMarch + 2) / 5 + d - 1;
-	const std::int64_t days = 365 * year + floorDiv(year, 4) - floorDiv(year, 100) + floorDiv(year, 400) + dayOfYear;
-	// The same count for 1970-03-01 minus the 59 days of January and February 1970.
-	constexpr std::int64_t days1970 = 365 * 1969 + 1969 / 4 - 1969 / 100 + 1969 / 400 + 306;
-	return days - days1970;
-}
-
-static_assert(daysFromCivil(1970, 1, 1) == 0);
-static_assert(daysFromCivil(2000, 1, 1) == 10957);
-static_assert(daysFromCivil(2000, 3, 1) == 10957 + 31 + 29);
-
-struct Civil {
-	std::int64_t year;
-	int month, day;
-};
-
-// The inverse of daysFromCivil: walk 400-year eras, then years, then months.
-Civil civilFromDays(std::int64_t days) noexcept
-{
-	constexpr std::int64_t daysPerEra = 146097; // 400 years
-	// Count from 2000-03-01, the start of a 400-year era in the March-based calendar.
-	const std::int64_t z = days - daysFromCivil(2000, 3, 1);
-	const std::int64_t era = floorDiv(z, daysPerEra);
-	const std::int64_t dayOfEra = z - era * daysPerEra; // [0, 146096]
-	// Year of the era: take out the leap days of the 4-, 100- and 400-year cycles elapsed so
-	// that every year counts 365 days (the era's last day is the 400-year cycle's extra one).
-	const std::int64_t yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / (daysPerEra - 1)) / 365;
-	const std::int64_t dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-	const std::int64_t monthFromMarch = (5 * dayOfYear + 2) / 153;
-	const int day = int(dayOfYear - (153 * monthFromMarch + 2) / 5 + 1);
-	const int month = int(monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9);
-	const std::int64_t year = 2000 + era * 400 + yearOfEra + (month <= 2 ? 1 : 0);
-	return { year, month, day };
-}
 
 bool parseDigits(std::string_view s, int &out) noexcept
 {
@@ -207,40 +149,53 @@ double gps9Utc(double daysSince2000, double secondsOfDay) noexcept
 
 std::string formatUtc(double secondsSince1970)
 {
-	// Years 0000-9999 only: ISO 8601 basic form has four year digits, and beyond that llround overflows.
-	constexpr double limit = 253402300800.0; // 10000-01-01T00:00:00Z
-	constexpr double lower = -62167219200.0; // 0000-01-01T00:00:00Z
-	if (!std::isfinite(secondsSince1970) || secondsSince1970 < lower || secondsSince1970 >= limit)
+	std::int64_t ms;
+	if (!detail::utcMilliseconds(secondsSince1970, ms))
 		return {};
-
-	// Round once to whole milliseconds, so 59.9996 s carries into the next minute (or day).
-	const std::int64_t totalMs = std::llround(secondsSince1970 * 1000.0);
-	const std::int64_t days = floorDiv(totalMs, 86400000);
-	std::int64_t msOfDay = totalMs - days * 86400000;
-	const Civil date = civilFromDays(days);
-	if (date.year < 0 || date.year > 9999)
-		return {};
-
-	const int ms = int(msOfDay % 1000);
-	msOfDay /= 1000;
-	const int sec = int(msOfDay % 60);
-	const int min = int(msOfDay / 60 % 60);
-	const int hour = int(msOfDay / 3600);
-
-	// "YYYY-MM-DDTHH:MM:SS.mmmZ", digits written by hand: no locale, and every field is in range.
-	std::string out = "0000-00-00T00:00:00.000Z";
-	const auto put = [&out](std::size_t pos, int width, std::int64_t value) {
-		for (int i = width - 1; i >= 0; i--, value /= 10)
-			out[pos + std::size_t(i)] = char('0' + value % 10);
-	};
-	put(0, 4, date.year);
-	put(5, 2, date.month);
-	put(8, 2, date.day);
-	put(11, 2, hour);
-	put(14, 2, min);
-	put(17, 2, sec);
-	put(20, 3, ms);
+	std::string out(detail::kUtcTextSize, '0');
+	detail::writeUtc(out.data(), ms);
 	return out;
+}
+
+// Karma's flight controller GPS (GPRI, MAVLink GPS_RAW_INT: time, lat, lon, alt, eph, epv, speed,
+// course, fix, satellites), located by the field names the decoder gave it.
+void appendGpriPoints(const Payload &payload, const Stream &stream, std::vector<GpsPoint> &points)
+{
+	const auto field = [&stream](std::string_view name) -> std::optional<std::size_t> {
+		const auto it = std::find(stream.fields.begin(), stream.fields.end(), name);
+		if (it == stream.fields.end())
+			return std::nullopt;
+		return std::size_t(it - stream.fields.begin());
+	};
+	const auto lat = field("lat"), lon = field("lon"), alt = field("alt"), speed = field("speed");
+	const auto fix = field("fix");
+	const Values &values = stream.values;
+	const std::size_t stride = values.numericFieldCount();
+	if (!lat || !lon || !alt || values.textFieldCount() != 0 || stride != stream.fields.size())
+		return;
+	const std::size_t count = std::min<std::size_t>(values.sampleCount, values.numbers.size() / stride);
+	const Property *scal = stream.findSticky(FourCC("SCAL"));
+	for (std::size_t i = 0; i < count; i++) {
+		GpsPoint p;
+		p.lat = scaledValue(stream, scal, i, *lat, stride);
+		p.lon = scaledValue(stream, scal, i, *lon, stride);
+		if ((p.lat == 0 && p.lon == 0) || !std::isfinite(p.lat) || !std::isfinite(p.lon))
+			continue;
+		p.alt = scaledValue(stream, scal, i, *alt, stride);
+		if (speed)
+			p.speed2d = p.speed3d = scaledValue(stream, scal, i, *speed, stride);
+		p.time = i < stream.times.size() ? stream.times[i]
+						  : spreadTime(payload.pts, payload.duration, i, count, stream.timo);
+		p.utc = kNaN; // GPRI's time is the flight controller's clock, not UTC
+		if (fix) {
+			// MAVLink fix types: 0-1 none, 2 2D, 3 3D, 4 and up 3D with corrections.
+			const double f = scaledValue(stream, scal, i, *fix, stride);
+			p.fix = !std::isfinite(f) ? -1 : f >= 3 ? 3 : f >= 2 ? 2 : 0;
+		}
+		// GPRI's eph is a horizontal DOP, not the DOP that GPX's pdop and our dop carry: left out.
+		p.source = "GPRI";
+		points.push_back(std::move(p));
+	}
 }
 
 std::vector<GpsPoint> gpsPoints(const Payload &payload)
@@ -249,17 +204,22 @@ std::vector<GpsPoint> gpsPoints(const Payload &payload)
 	for (const Device &device : payload.devices) {
 		const Stream *gps9 = nullptr;
 		const Stream *gps5 = nullptr;
+		const Stream *gpri = nullptr;
 		for (const Stream &stream : device.streams) {
 			if (stream.key == FourCC("GPS9") && !gps9)
 				gps9 = &stream;
 			else if (stream.key == FourCC("GPS5") && !gps5)
 				gps5 = &stream;
+			else if (stream.key == FourCC("GPRI") && !gpri)
+				gpri = &stream;
 		}
 		// HERO11 writes the same fixes twice: GPS9 has per-point time, DOP and fix, so it wins.
 		if (gps9)
 			appendPoints(payload, *gps9, true, points);
 		else if (gps5)
 			appendPoints(payload, *gps5, false, points);
+		else if (gpri)
+			appendGpriPoints(payload, *gpri, points);
 	}
 	return points;
 }

@@ -3,6 +3,8 @@
 
 #include "gpmf/json_writer.h"
 
+#include "fixed_decimal.h"
+
 #include <algorithm>
 #include <bit>
 #include <charconv>
@@ -200,8 +202,10 @@ void toDecimal(int q, std::uint64_t c, std::uint64_t &f, int &e)
 
 #endif // __SIZEOF_INT128__
 
-// The digits and exponent of std::to_chars' shortest scientific form of |v|.
-void decimalFromLibrary(double v, std::uint64_t &f, int &e)
+// The digits and exponent of std::to_chars' shortest scientific form of |v| (a double, or a
+// float for the float's own shortest digits).
+template<typename Real>
+void decimalFromLibrary(Real v, std::uint64_t &f, int &e)
 {
 	char buf[40];
 	const auto res = std::to_chars(buf, buf + sizeof(buf), std::fabs(v), std::chars_format::scientific);
@@ -235,19 +239,7 @@ inline void write8Digits(char *p, std::uint32_t v)
 	std::memcpy(p + 6, kDigitPairs + 2 * (lo % 100), 2);
 }
 
-constexpr std::uint64_t kPow10[20] = {
-	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000,
-	100000000000, 1000000000000, 10000000000000, 100000000000000, 1000000000000000,
-	10000000000000000, 100000000000000000, 1000000000000000000, 10000000000000000000u,
-};
-
-// Decimal digits of v > 0, without branches (the magnitudes of sensor data are not predictable).
-inline int digitCount(std::uint64_t v)
-{
-	const int bits = 64 - std::countl_zero(v | 1);
-	const int guess = (bits * 1233) >> 12; // bits * log10(2), never above the true count
-	return guess + (v >= kPow10[guess]);
-}
+using detail::digitCount;
 
 /*
  * f * 10^e laid out as ECMAScript's Number::toString does: plain digits for 1e-7 <= |v| < 1e21,
@@ -308,6 +300,7 @@ char *writeDecimal(char *p, bool negative, std::uint64_t f, int e)
 }
 
 } // namespace shortest
+
 
 void appendReplacement(std::string &out)
 {
@@ -380,6 +373,35 @@ char *detail::writeJsonNumber(char *p, double v) noexcept
 	// Subnormals: rare, and Schubfach needs extra care there; the library does it.
 	shortest::decimalFromLibrary(v, f, e);
 	return shortest::writeDecimal(p, bits >> 63, f, e);
+}
+
+
+char *detail::writeJsonFixed(char *p, double v, int decimals) noexcept
+{
+	return writeFixedDecimal(p, v, decimals);
+}
+
+char *detail::writeJsonFloat(char *p, float v) noexcept
+{
+	const double wide = v;
+	if (!std::isfinite(v) || (std::fabs(wide) < kMaxExactInteger && wide == std::trunc(wide)))
+		return writeJsonNumber(p, wide); // null, or an integer
+	std::uint64_t f;
+	int e;
+	shortest::decimalFromLibrary(v, f, e);
+	return shortest::writeDecimal(p, std::signbit(v), f, e);
+}
+
+void appendJsonFixed(std::string &out, double v, int decimals)
+{
+	char buf[detail::kJsonNumberRoom];
+	out.append(buf, detail::writeJsonFixed(buf, v, decimals));
+}
+
+void appendJsonFloat(std::string &out, float v)
+{
+	char buf[detail::kJsonNumberRoom];
+	out.append(buf, detail::writeJsonFloat(buf, v));
 }
 
 void appendJsonNumber(std::string &out, double v)
@@ -521,6 +543,12 @@ void JsonWriter::number(double v)
 {
 	separate();
 	appendJsonNumber(out_, v);
+}
+
+void JsonWriter::fixed(double v, int decimals)
+{
+	separate();
+	appendJsonFixed(out_, v, decimals);
 }
 
 void JsonWriter::integer(std::int64_t v)

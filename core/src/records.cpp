@@ -15,11 +15,16 @@
 
 #include "gpmf/json_writer.h"
 
+#include "fixed_decimal.h"
+#include "utc.h"
+
 namespace gpmf {
 
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+// Times are GStreamer clock times: nanoseconds, so 9 decimals of a second hold them whole.
+constexpr std::int8_t kTimeDecimals = 9;
 
 // A FourCC as a JSON key, without a heap allocation; unprintable bytes become '?' as in FourCC::str().
 struct KeyText {
@@ -56,20 +61,6 @@ std::string_view codeName(Errc code) noexcept
 	return "unknown";
 }
 
-// Days since 1970-01-01 to a proleptic Gregorian date (the usual era-of-400-years arithmetic).
-void civilFromDays(std::int64_t days, std::int64_t &year, unsigned &month, unsigned &day) noexcept
-{
-	days += 719468; // shift the epoch to 0000-03-01, so leap days fall at the end of a year
-	const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-	const auto doe = static_cast<unsigned>(days - era * 146097);             // [0, 146096]
-	const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; // [0, 399]
-	const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);              // [0, 365]
-	const unsigned mp = (5 * doy + 2) / 153;                                     // March = 0
-	day = doy - (153 * mp + 2) / 5 + 1;
-	month = mp < 10 ? mp + 3 : mp - 9;
-	year = static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0);
-}
-
 // Appends through a stack buffer: the per-sample loop makes one std::string append per few
 // kilobytes instead of one per number. Call flush() when done (not left to a destructor, which
 // must not throw).
@@ -83,6 +74,17 @@ public:
 	{
 		reserve(detail::kJsonNumberRoom);
 		p_ = detail::writeJsonNumber(p_, v);
+	}
+	// A number with the precision the decoder gave its field (Stream::precision).
+	void number(double v, std::int8_t precision)
+	{
+		reserve(detail::kJsonNumberRoom);
+		if (precision >= 0)
+			p_ = detail::writeFixedDecimal(p_, v, precision);
+		else if (precision == kPrecisionFloat)
+			p_ = detail::writeJsonFloat(p_, static_cast<float>(v));
+		else
+			p_ = detail::writeJsonNumber(p_, v);
 	}
 	void ch(char c)
 	{
@@ -130,61 +132,15 @@ private:
 	char *p_ = buf_;
 };
 
-char *writeDigits(char *p, std::uint64_t v, int width)
+constexpr std::size_t kUtcChars = detail::kUtcTextSize + 2; // with its quotes
+
+// "2017-04-17T17:31:03.055Z", quotes included (kUtcChars), for a utcMilliseconds() result.
+char *writeQuotedUtc(char *p, std::int64_t ms) noexcept
 {
-	for (int i = width - 1; i >= 0; i--) {
-		p[i] = char('0' + v % 10);
-		v /= 10;
-	}
-	return p + width;
-}
-
-constexpr std::int64_t kMsPerDay = 86400000;
-constexpr std::int64_t kMinUtcMs = -62167219200000; // 0000-01-01T00:00:00.000Z
-constexpr std::int64_t kEndUtcMs = 253402300800000; // 10000-01-01T00:00:00.000Z
-constexpr std::size_t kUtcChars = 26; // "2017-04-17T17:31:03.055Z" with quotes
-
-// Milliseconds since 1970, rounded; false when not finite or outside years 0000-9999, which the
-// four-digit ISO 8601 year cannot hold.
-bool utcMilliseconds(double seconds, std::int64_t &ms) noexcept
-{
-	if (!std::isfinite(seconds) || seconds < kMinUtcMs / 1000.0 || seconds >= kEndUtcMs / 1000.0)
-		return false;
-	ms = static_cast<std::int64_t>(std::floor(seconds * 1000.0 + 0.5));
-	return ms >= kMinUtcMs && ms < kEndUtcMs;
-}
-
-// Writes "2017-04-17T17:31:03.055Z", quotes included (kUtcChars), for a utcMilliseconds() result.
-char *writeUtc(char *p, std::int64_t ms)
-{
-	std::int64_t days = ms / kMsPerDay;
-	std::int64_t msOfDay = ms % kMsPerDay;
-	if (msOfDay < 0) {
-		msOfDay += kMsPerDay;
-		days--;
-	}
-	std::int64_t year;
-	unsigned month, day;
-	civilFromDays(days, year, month, day);
-
-	const auto m = static_cast<std::uint64_t>(msOfDay);
-	*p++ = '"';
-	p = writeDigits(p, static_cast<std::uint64_t>(year), 4);
-	*p++ = '-';
-	p = writeDigits(p, month, 2);
-	*p++ = '-';
-	p = writeDigits(p, day, 2);
-	*p++ = 'T';
-	p = writeDigits(p, m / 3600000, 2);
-	*p++ = ':';
-	p = writeDigits(p, m / 60000 % 60, 2);
-	*p++ = ':';
-	p = writeDigits(p, m / 1000 % 60, 2);
-	*p++ = '.';
-	p = writeDigits(p, m % 1000, 3);
-	*p++ = 'Z';
-	*p++ = '"';
-	return p;
+	*p = '"';
+	p = detail::writeUtc(p + 1, ms);
+	*p = '"';
+	return p + 1;
 }
 
 // Samples that are really present: a Values built by hand could promise more than it holds.
@@ -200,39 +156,55 @@ std::size_t availableSamples(const Values &v) noexcept
 	return n;
 }
 
-void writeField(Sink &out, const Values &v, std::size_t sample, std::size_t field, bool hasText)
+// How the numbers of one Values are written: Stream::precision per numeric slot, or (properties,
+// streams without it) the shortest form throughout.
+struct Precision {
+	Precision() = default;
+	explicit Precision(const Stream &s) noexcept : slots(s.precision.data()), count(s.precision.size()) {}
+	std::int8_t of(const Values &v, std::size_t field) const noexcept
+	{
+		const std::size_t slot = v.slotOf(field);
+		return slot < count ? slots[slot] : kPrecisionShortest;
+	}
+	const std::int8_t *slots = nullptr;
+	std::size_t count = 0;
+};
+
+void writeField(Sink &out, const Values &v, std::size_t sample, std::size_t field, bool hasText,
+		const Precision &precision)
 {
 	if (hasText && v.isTextField(field))
 		out.string(v.text(sample, field));
 	else
-		out.number(v.number(sample, field));
+		out.number(v.number(sample, field), precision.of(v, field));
 }
 
 // One sample: a scalar for a single field, else an array in field order.
-void writeItem(Sink &out, const Values &v, std::size_t sample, bool hasText)
+void writeItem(Sink &out, const Values &v, std::size_t sample, bool hasText, const Precision &precision)
 {
 	const std::size_t fields = v.fields.size();
 	if (fields == 1) {
-		writeField(out, v, sample, 0, hasText);
+		writeField(out, v, sample, 0, hasText, precision);
 		return;
 	}
 	out.ch('[');
 	for (std::size_t f = 0; f < fields; f++) {
 		if (f)
 			out.ch(',');
-		writeField(out, v, sample, f, hasText);
+		writeField(out, v, sample, f, hasText, precision);
 	}
 	out.ch(']');
 }
 
 // Items [first, first + count) as a JSON array.
-void writeItems(Sink &out, const Values &v, std::size_t first, std::size_t count, bool hasText)
+void writeItems(Sink &out, const Values &v, std::size_t first, std::size_t count, bool hasText,
+		const Precision &precision)
 {
 	out.ch('[');
 	for (std::size_t i = 0; i < count; i++) {
 		if (i)
 			out.ch(',');
-		writeItem(out, v, first + i, hasText);
+		writeItem(out, v, first + i, hasText, precision);
 	}
 	out.ch(']');
 }
@@ -245,9 +217,9 @@ void writeValues(JsonWriter &w, const Values &v)
 	w.rawValue({});
 	Sink out(w.out());
 	if (n == 1)
-		writeItem(out, v, 0, hasText);
+		writeItem(out, v, 0, hasText, {});
 	else
-		writeItems(out, v, 0, n, hasText);
+		writeItems(out, v, 0, n, hasText, {});
 	out.flush();
 }
 
@@ -284,15 +256,36 @@ bool streamHasSlot(const Stream &s, const Window &win)
 }
 
 // Several KLVs with the same key: the last one is the value in force, so only it is written.
-// One pass from the end, so a STRM of many distinct keys costs linear time.
-std::vector<bool> supersededLater(const std::vector<Property> &props)
-{
-	std::vector<bool> superseded(props.size());
-	std::unordered_set<std::uint32_t> later;
-	for (std::size_t i = props.size(); i-- > 0;)
-		superseded[i] = !later.insert(props[i].key.value()).second;
-	return superseded;
-}
+// A STRM holds a handful of KLVs, checked pairwise into a bit mask without allocating; a hostile
+// one with thousands of keys gets one pass from the end with a hash set (linear time).
+class Superseded {
+public:
+	explicit Superseded(const std::vector<Property> &props)
+	{
+		const std::size_t n = props.size();
+		if (n <= 64) {
+			for (std::size_t i = 0; i < n; i++)
+				for (std::size_t j = i + 1; j < n; j++)
+					if (props[i].key == props[j].key) {
+						small_ |= std::uint64_t(1) << i;
+						break;
+					}
+			return;
+		}
+		large_.resize(n);
+		std::unordered_set<std::uint32_t> later;
+		for (std::size_t i = n; i-- > 0;)
+			large_[i] = !later.insert(props[i].key.value()).second;
+	}
+	bool operator[](std::size_t i) const noexcept
+	{
+		return large_.empty() ? (small_ >> i) & 1 : bool(large_[i]);
+	}
+
+private:
+	std::uint64_t small_ = 0;
+	std::vector<bool> large_;
+};
 
 void writeSamples(JsonWriter &w, const Stream &s, const Window &win)
 {
@@ -301,6 +294,7 @@ void writeSamples(JsonWriter &w, const Stream &s, const Window &win)
 	const bool hasText = v.textFieldCount() != 0;
 	const bool timed = !s.times.empty();
 	const std::size_t slots = s.slotCount();
+	const Precision precision(s);
 
 	w.key("samples");
 	w.beginArray();
@@ -324,7 +318,7 @@ void writeSamples(JsonWriter &w, const Stream &s, const Window &win)
 			first = false;
 			if (timed) {
 				out.literal("{\"t\":");
-				out.number(t);
+				out.number(t, kTimeDecimals);
 				out.literal(",\"v\":");
 			} else {
 				out.literal("{\"v\":");
@@ -332,14 +326,14 @@ void writeSamples(JsonWriter &w, const Stream &s, const Window &win)
 			if (s.isGrouped()) {
 				const std::size_t from = std::min(start, items);
 				const std::size_t to = std::min(start + size, items);
-				writeItems(out, v, from, to - from, hasText);
+				writeItems(out, v, from, to - from, hasText, precision);
 			} else {
-				writeItem(out, v, start, hasText);
+				writeItem(out, v, start, hasText, precision);
 			}
 			std::int64_t ms;
-			if (i < s.utc.size() && utcMilliseconds(s.utc[i], ms)) {
+			if (i < s.utc.size() && detail::utcMilliseconds(s.utc[i], ms)) {
 				out.literal(",\"utc\":");
-				out.advance(writeUtc(out.raw(kUtcChars), ms));
+				out.advance(writeQuotedUtc(out.raw(kUtcChars), ms));
 			}
 			out.ch('}');
 		}
@@ -375,7 +369,7 @@ void writeStream(JsonWriter &w, const Stream &s, const Window &win)
 		w.key("raw");
 		w.boolean(true);
 	}
-	const std::vector<bool> superseded = supersededLater(s.sticky);
+	const Superseded superseded(s.sticky);
 	for (std::size_t i = 0; i < s.sticky.size(); i++) {
 		const Property &p = s.sticky[i];
 		// STNM and SIUN/UNIT are "name" and "units" already; "name"/"rate" keys would clash.
@@ -399,7 +393,7 @@ void writeDevice(JsonWriter &w, const Device &d, const Window &win)
 		w.unsignedInteger(d.id);
 	w.key("name");
 	w.string(d.name);
-	const std::vector<bool> superseded = supersededLater(d.properties);
+	const Superseded superseded(d.properties);
 	for (std::size_t i = 0; i < d.properties.size(); i++) {
 		const Property &p = d.properties[i];
 		if (p.key == FourCC("name") || superseded[i])
@@ -468,12 +462,12 @@ void writeOptionalNumber(JsonWriter &w, std::string_view key, double value, bool
 void writeOptionalUtc(JsonWriter &w, std::string_view key, double seconds)
 {
 	std::int64_t ms;
-	if (!utcMilliseconds(seconds, ms))
+	if (!detail::utcMilliseconds(seconds, ms))
 		return;
 	w.key(key);
 	w.rawValue({});
 	char text[kUtcChars];
-	w.out().append(text, writeUtc(text, ms));
+	w.out().append(text, writeQuotedUtc(text, ms));
 }
 
 } // namespace
@@ -511,9 +505,9 @@ void writePayloadRecord(std::string &out, const Payload &payload, const RecordWi
 	w.key("index");
 	w.unsignedInteger(payload.index);
 	w.key("pts");
-	w.number(pts);
+	w.fixed(pts, kTimeDecimals);
 	w.key("duration");
-	w.number(duration);
+	w.fixed(duration, kTimeDecimals);
 	if (win.windowed) {
 		w.key("part");
 		w.integer(window.part);
@@ -609,9 +603,9 @@ void writeSummaryRecord(std::string &out, const Summary &summary)
 			w.number(s.rate);
 		}
 		w.key("first");
-		w.number(s.firstTime);
+		w.fixed(s.firstTime, kTimeDecimals);
 		w.key("last");
-		w.number(s.lastTime);
+		w.fixed(s.lastTime, kTimeDecimals);
 		writeOptionalUtc(w, "first_utc", s.firstUtc);
 		writeOptionalUtc(w, "last_utc", s.lastUtc);
 		w.endObject();

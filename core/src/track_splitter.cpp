@@ -15,13 +15,29 @@ namespace {
 struct DevcInfo {
 	std::optional<std::uint32_t> dvid;
 	std::optional<std::uint64_t> stmp;
+	/// Where a payload starts inside this DEVC (absolute offset): DEVCs do not nest, so its size
+	/// is corrupt and runs over the payloads that follow.
+	std::optional<std::size_t> nextPayloadAt;
 };
+
+bool startsPayload(const Klv &k)
+{
+	if (k.key != FourCC("DEVC") || !k.isNested())
+		return false;
+	KlvWalker inner(k.data);
+	const auto first = inner.next();
+	return first && first->key == FourCC("DVID");
+}
 
 DevcInfo inspectDevc(const Klv &devc)
 {
 	DevcInfo info;
-	KlvWalker walker(devc.data);
+	KlvWalker walker(devc.data, devc.offset + kKlvHeaderSize);
 	while (auto k = walker.next()) {
+		if (startsPayload(*k)) {
+			info.nextPayloadAt = k->offset;
+			break;
+		}
 		if (k->key == FourCC("DVID") && k->data.size() >= 4 && !info.dvid)
 			info.dvid = loadBe32(k->data.data());
 		if (k->key != FourCC("STRM") || !k->isNested())
@@ -57,12 +73,20 @@ SplitResult splitRawTrack(std::span<const std::uint8_t> dump)
 	};
 
 	while (auto klv = walker.next()) {
-		const std::size_t klvEnd = std::min(dump.size(), klv->offset + kKlvHeaderSize + ((klv->data.size() + 3) & ~std::size_t{3}));
+		std::size_t klvEnd = std::min(dump.size(), klv->offset + kKlvHeaderSize + ((klv->data.size() + 3) & ~std::size_t{3}));
 		if (klv->key != FourCC("DEVC") || !klv->isNested()) {
 			result.error = Diagnostic{Errc::BadStructure, klv->offset, klv->key.str(), "top-level KLV is not a DEVC"};
 			break;
 		}
 		const DevcInfo info = inspectDevc(*klv);
+		if (info.nextPayloadAt) {
+			// Cut the DEVC where the next payload starts and walk on from there.
+			klvEnd = *info.nextPayloadAt;
+			result.repairs.push_back(Diagnostic{Errc::BadSize, klv->offset, "DEVC",
+							    "size runs over the next payload, at offset " +
+								std::to_string(klvEnd) + ": cut there"});
+			walker = KlvWalker(dump.subspan(klvEnd), klvEnd);
+		}
 		// A device id seen again means the next payload has begun.
 		const bool repeated = info.dvid && std::find(ids.begin(), ids.end(), *info.dvid) != ids.end();
 		if (repeated || !open || !info.dvid) {

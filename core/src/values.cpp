@@ -113,9 +113,9 @@ void decodeUniform(const std::uint8_t *p, std::size_t count, std::size_t step, d
 
 } // namespace
 
-std::optional<std::vector<Field>> parseTypeDescriptor(std::string_view type)
+std::optional<FieldList> parseTypeDescriptor(std::string_view type)
 {
-	std::vector<Field> fields;
+	FieldList fields;
 	for (std::size_t i = 0; i < type.size(); i++) {
 		const char c = type[i];
 		if (c == '\0')
@@ -170,14 +170,22 @@ std::string Values::joinedText() const
 	return s;
 }
 
-void Values::setFields(std::vector<Field> f)
+void Values::setFields(const FieldList &f)
 {
-	fields = std::move(f);
-	slot_.resize(fields.size());
-	std::size_t numeric = 0, text = 0;
-	for (std::size_t i = 0; i < fields.size(); i++)
-		slot_[i] = isTextType(fields[i].type) ? text++ : numeric++;
+	fields = f;
+	std::size_t numeric = 0;
+	for (const Field &field : fields)
+		numeric += !isTextType(field.type);
 	numericFields_ = numeric;
+	// All numbers or all text: a field is its own slot, and no table is kept (one allocation
+	// less for every one of the hundreds of KLVs in a payload).
+	slot_.clear();
+	if (numeric == 0 || numeric == fields.size())
+		return;
+	slot_.resize(fields.size());
+	std::size_t n = 0, text = 0;
+	for (std::size_t i = 0; i < fields.size(); i++)
+		slot_[i] = isTextType(fields[i].type) ? text++ : n++;
 }
 
 void Values::append(const Values &other)
@@ -206,7 +214,7 @@ DecodedValues decodeValues(const Klv &klv, std::string_view complexType)
 		return result; // no samples; keeps the stream with an empty list
 	}
 
-	std::vector<Field> fields;
+	FieldList fields;
 	if (klv.type == '?') {
 		auto parsed = parseTypeDescriptor(complexType);
 		if (!parsed)
@@ -238,7 +246,7 @@ DecodedValues decodeValues(const Klv &klv, std::string_view complexType)
 		fields.assign(klv.structSize / size, Field{klv.type, std::uint16_t(size)});
 	}
 
-	v.setFields(std::move(fields));
+	v.setFields(fields);
 	v.sampleCount = klv.repeat;
 	const std::uint8_t *p = klv.data.data();
 	const std::size_t nFields = v.fields.size();

@@ -3,6 +3,7 @@
 // (expected/gopro2gpx/*.csv), read back by gpsbabel and ogr2ogr, and checked against the
 // formats' rules (GPX with a time on every point, GeoJSON coordinates in RFC 7946 order).
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -172,18 +173,40 @@ TEST(Gopro2gpxHero11, Gps9OnlyAndItsFirstPointsMatch)
 	EXPECT_EQ(ours.size(), total); // never GPS5 as well
 }
 
-// gopro2gpx read Karma's GPS from the drone's GPRI stream (MAVLink GPS_RAW_INT). The camera
-// wrote no GPS5 or GPS9, and GPRI is not a camera GPS track, so ours is empty: a valid file
-// with no point, and exit 0 (the telemetry decoded fine).
-TEST(Gopro2gpxKarma, CameraHasNoGpsSoTheTrackIsEmpty)
+// gopro2gpx read Karma's GPS from the drone's GPRI stream (MAVLink GPS_RAW_INT), and so do we
+// when the camera wrote no GPS5 or GPS9: every point it printed is in our track, with a 3D fix
+// and no UTC (GPRI is timed by the drone's clock).
+TEST(Gopro2gpxKarma, TheDronesGpsIsTheTrack)
 {
 	GPMF_REQUIRE_SAMPLE(bin, "karma-track.bin");
 	GPMF_REQUIRE_SAMPLE(csv, "expected/gopro2gpx/karma-track.csv");
-	EXPECT_FALSE(theirPoints(csv).empty());
+	const auto theirs = theirPoints(csv);
+	ASSERT_FALSE(theirs.empty());
 	const Result r = run({ "-b", "--csv", bin.string() });
 	EXPECT_EQ(r.status, 0) << r.err;
-	EXPECT_TRUE(ourPoints(r.out).empty());
-	EXPECT_EQ(r.err, "gpmf2json: " + bin.string() + ": note: no GPS5 or GPS9 sample with a position, so the GPS track is empty\n");
+	EXPECT_EQ(r.err, "");
+	struct Row {
+		double lat, lon, alt;
+		std::string utc, fix;
+	};
+	std::vector<Row> ours;
+	const auto rows = lines(r.out);
+	for (std::size_t i = 1; i < rows.size(); i++) {
+		const auto c = cells(rows[i]);
+		ASSERT_EQ(c.size(), 9u) << rows[i];
+		ours.push_back({ std::stod(c[2]), std::stod(c[3]), std::stod(c[4]), c[1], c[7] });
+	}
+	ASSERT_FALSE(ours.empty());
+	for (const Row &o : ours) {
+		EXPECT_EQ(o.utc, "");
+		EXPECT_EQ(o.fix, "3");
+	}
+	for (const TheirPoint &t : theirs) {
+		const bool found = std::any_of(ours.begin(), ours.end(), [&](const Row &o) {
+			return std::fabs(o.lat - t.lat) < 0.6e-7 && std::fabs(o.lon - t.lon) < 0.6e-7 && std::fabs(o.alt - t.ele) < 0.6e-3;
+		});
+		EXPECT_TRUE(found) << t.lat << "," << t.lon;
+	}
 }
 
 // From an MP4: the points are the GPS5 samples of the NDJSON, with their UTC.

@@ -77,7 +77,7 @@ INSTANTIATE_TEST_SUITE_P(
 		BadLine{ "StreamEmpty", { "--streams", "ACCL,,GYRO", "a.mp4" }, "'' is not one" },
 		BadLine{ "StreamTrailingComma", { "--streams", "ACCL,", "a.mp4" }, "ends with a comma" },
 		BadLine{ "InfoWithGpx", { "--info", "--gpx", "a.mp4" }, "--info writes a report" },
-		BadLine{ "GpsWithoutGpsStreams", { "--gpx", "--streams", "ACCL", "a.mp4" }, "leaves out GPS5 and GPS9" },
+		BadLine{ "GpsWithoutGpsStreams", { "--gpx", "--streams", "ACCL", "a.mp4" }, "leaves out GPS5, GPS9 and GPRI" },
 		BadLine{ "StdoutForTwoFormats", { "--gpx", "--kml", "-o", "-", "a.mp4" }, "takes one output" },
 		BadLine{ "StdoutForTwoInputs", { "-o", "-", "a.mp4", "b.mp4" }, "takes one output" },
 		BadLine{ "FileForTwoInputs", { "-o", "@existing", "a.mp4", "b.mp4" }, "give a directory" },

@@ -143,6 +143,54 @@ TEST(DecodePayload, MatrixTakesPrecedenceAndAppliesAfterScaling)
 	EXPECT_EQ(s->values.numbers, (std::vector<double>{1 + 0.5 * 2, -3, 2}));
 }
 
+TEST(DecodePayload, SamplesKnowTheDecimalsTheirSensorMeasured)
+{
+	const auto bytes = camera([](KlvWriter &w) {
+		w.begin(FourCC("STRM"));
+		w.integers(FourCC("SCAL"), 'l', {10000000, 10000000, 1000, 1000, 100});
+		w.integers(FourCC("GPS5"), 'l', {331264969, -1173273542, -20184, 167, 19}, 5);
+		w.end();
+		w.begin(FourCC("STRM"));
+		w.integers(FourCC("SCAL"), 's', {418});
+		w.integers(FourCC("ACCL"), 's', {1, 2, 3}, 3);
+		w.end();
+		w.begin(FourCC("STRM"));
+		w.integers(FourCC("CORI"), 's', {32767, 0, 0, 0}, 4); // no SCAL: whole numbers
+		w.end();
+		w.begin(FourCC("STRM"));
+		w.floats(FourCC("TMPC"), 'f', {25.5}); // a float as the camera stored it
+		w.floats(FourCC("WBAL"), 'f', {5000.5});
+		w.end();
+	});
+	const Payload p = decodePayload(bytes);
+	// 10^7 and 1000 are powers of ten (exact); 418 needs 3 decimals to tell readings apart.
+	EXPECT_EQ(findStream(p, "GPS5")->precision, (std::vector<std::int8_t>{7, 7, 3, 3, 2}));
+	EXPECT_EQ(findStream(p, "ACCL")->precision, (std::vector<std::int8_t>{3, 3, 3}));
+	EXPECT_EQ(findStream(p, "CORI")->precision, (std::vector<std::int8_t>{0, 0, 0, 0}));
+	EXPECT_EQ(findStream(p, "WBAL")->precision, (std::vector<std::int8_t>{kPrecisionFloat}));
+}
+
+TEST(DecodePayload, PrecisionFollowsTheAxesItCameFrom)
+{
+	const auto bytes = camera([](KlvWriter &w) {
+		w.begin(FourCC("STRM"));
+		w.integers(FourCC("SCAL"), 's', {10, 100, 1000});
+		w.string(FourCC("ORIN"), "XzY");
+		w.string(FourCC("ORIO"), "ZXY");
+		w.integers(FourCC("ACCL"), 's', {1, 2, 3}, 3);
+		w.end();
+		w.begin(FourCC("STRM"));
+		w.integers(FourCC("SCAL"), 's', {10, 100, 1000});
+		// x' = x + 0.5 y mixes two readings: no single sensor precision, so the shortest form.
+		w.floats(FourCC("MTRX"), 'f', {1, 0.5, 0, 0, 0, -1, 0, 1, 0});
+		w.integers(FourCC("GYRO"), 's', {2, 4, 6}, 3);
+		w.end();
+	});
+	const Payload p = decodePayload(bytes);
+	EXPECT_EQ(findStream(p, "ACCL")->precision, (std::vector<std::int8_t>{2, 1, 3}));
+	EXPECT_EQ(findStream(p, "GYRO")->precision, (std::vector<std::int8_t>{kPrecisionShortest, 3, 2}));
+}
+
 TEST(DecodePayload, MultiSampleStreamKeepsOneSlotPerDataKlv)
 {
 	const auto bytes = camera([](KlvWriter &w) {

@@ -204,7 +204,7 @@ Values numericValues(std::size_t fields, std::vector<double> numbers)
 {
 	Values v;
 	v.type = 'l';
-	v.setFields(std::vector<Field>(fields, Field{ 'l', 4 }));
+	v.setFields(FieldList(fields, Field{ 'l', 4 }));
 	v.sampleCount = std::uint32_t(numbers.size() / fields);
 	v.numbers = std::move(numbers);
 	return v;

@@ -255,6 +255,119 @@ TEST(JsonNumber, JsonGlibReadsBackTheSameDoubles)
 		EXPECT_EQ(json_array_get_double_element(array, i), values[i]) << "element " << i << " of " << text;
 }
 
+std::string fixed(double v, int decimals)
+{
+	std::string s;
+	gpmf::appendJsonFixed(s, v, decimals);
+	return s;
+}
+
+std::string shortestFloat(float v)
+{
+	std::string s;
+	gpmf::appendJsonFloat(s, v);
+	return s;
+}
+
+TEST(JsonFixed, RoundsToTheDecimalsAndDropsTrailingZeros)
+{
+	EXPECT_EQ(fixed(4096.0 / 418.0, 3), "9.799");
+	EXPECT_EQ(fixed(0.5, 3), "0.5");
+	EXPECT_EQ(fixed(12.0, 9), "12");
+	EXPECT_EQ(fixed(0.05, 3), "0.05");
+	EXPECT_EQ(fixed(-0.0015, 3), "-0.002"); // half away from zero
+	EXPECT_EQ(fixed(1.0 / 7.0, 9), "0.142857143");
+	EXPECT_EQ(fixed(-12345.6789, 0), "-12346");
+	EXPECT_EQ(fixed(12345678.0, 0), "12345678"); // eight digits and no decimals (found by fuzzing)
+	EXPECT_EQ(fixed(-99999999.4, 0), "-99999999");
+	EXPECT_EQ(fixed(1234567.8, 1), "1234567.8");
+}
+
+TEST(JsonFixed, ZeroHasNoSign)
+{
+	EXPECT_EQ(fixed(-0.0, 3), "0");
+	EXPECT_EQ(fixed(-0.0001, 3), "0");
+}
+
+TEST(JsonFixed, WholeGpsCoordinatesStayExact)
+{
+	// GPS5 latitude: an int32 over SCAL 10^7, so 7 decimals are the value itself.
+	EXPECT_EQ(fixed(-337623456.0 / 1e7, 7), "-33.7623456");
+	EXPECT_EQ(fixed(1514213.0 / 1e7, 7), "0.1514213");
+}
+
+TEST(JsonFixed, FallsBackToShortestWhenTheDigitsDoNotFit)
+{
+	EXPECT_EQ(fixed(1e300, 3), number(1e300));
+	EXPECT_EQ(fixed(1e10, 9), number(1e10)); // 10^19 is past 2^53
+	EXPECT_EQ(fixed(0.1, -1), "0.1");
+	EXPECT_EQ(fixed(0.1, 16), "0.1");
+	EXPECT_EQ(fixed(std::nan(""), 3), "null");
+	EXPECT_EQ(fixed(-std::numeric_limits<double>::infinity(), 3), "null");
+}
+
+TEST(JsonFixed, EveryRawReadingComesBack)
+{
+	// The decoder's rule: SCAL 418 gets 3 decimals (10^3 >= 418); round(v * SCAL) is raw again.
+	for (double scale : { 418.0, 1000.0, 32767.0, 100.0, 6.0, 65536.0 }) {
+		int decimals = 0;
+		for (double p = 1; p < scale; p *= 10)
+			decimals++;
+		for (std::int64_t raw = -40000; raw <= 40000; raw += 7) {
+			const std::string text = fixed(double(raw) / scale, decimals);
+			EXPECT_EQ(std::llround(std::strtod(text.c_str(), nullptr) * scale), raw) << text << " scale " << scale;
+		}
+	}
+}
+
+TEST(JsonFixed, WritesTheDecimalDigitsOfTheRoundedValue)
+{
+	// u / 10^d written with d decimals is u's digits with a point put in (trailing zeros off).
+	std::mt19937_64 rng(11);
+	for (int i = 0; i < 200000; i++) {
+		const int d = int(rng() % 10);
+		const int digits = 1 + int(rng() % 15);
+		std::uint64_t u = rng() % 1000000000000000;
+		for (int k = digits; k < 15; k++)
+			u /= 10;
+		std::string want = std::to_string(u);
+		if (d > 0) {
+			if (want.size() <= std::size_t(d))
+				want.insert(0, std::size_t(d) + 1 - want.size(), '0');
+			want.insert(want.size() - std::size_t(d), ".");
+			while (want.back() == '0')
+				want.pop_back();
+			if (want.back() == '.')
+				want.pop_back();
+		}
+		const bool negative = rng() & 1;
+		if (negative && u != 0)
+			want.insert(0, "-");
+		const double v = (negative ? -double(u) : double(u)) / std::pow(10.0, d);
+		ASSERT_EQ(fixed(v, d), want) << u << " / 10^" << d;
+	}
+}
+
+TEST(JsonFloat, ShortestFormThatReadsBackAsTheFloat)
+{
+	EXPECT_EQ(shortestFloat(0.1f), "0.1");
+	EXPECT_EQ(shortestFloat(25.5f), "25.5");
+	EXPECT_EQ(shortestFloat(-3.0f), "-3");
+	EXPECT_EQ(shortestFloat(1e-10f), "1e-10");
+	EXPECT_EQ(shortestFloat(std::numeric_limits<float>::quiet_NaN()), "null");
+	std::mt19937 rng(7);
+	std::uniform_int_distribution<std::uint32_t> bits;
+	for (int i = 0; i < 20000; i++) {
+		const std::uint32_t b = bits(rng);
+		float f;
+		std::memcpy(&f, &b, sizeof f);
+		if (!std::isfinite(f))
+			continue;
+		const std::string text = shortestFloat(f);
+		EXPECT_EQ(std::strtof(text.c_str(), nullptr), f) << text;
+	}
+}
+
 TEST(JsonString, EscapesQuotesAndBackslash)
 {
 	EXPECT_EQ(jsonString("say \"hi\""), "\"say \\\"hi\\\"\"");

@@ -27,7 +27,7 @@ Values floats(std::size_t fieldCount, std::vector<double> flat)
 {
 	Values v;
 	v.type = 'f';
-	v.setFields(std::vector<Field>(fieldCount, Field{ 'f', 4 }));
+	v.setFields(FieldList(fieldCount, Field{ 'f', 4 }));
 	v.sampleCount = static_cast<std::uint32_t>(flat.size() / fieldCount);
 	v.numbers = std::move(flat);
 	return v;
@@ -287,8 +287,29 @@ TEST(PayloadRecord, NumbersSurviveTheTripExactly)
 	Record r(payloadLine(p));
 	ASSERT_TRUE(r.ok());
 	JsonObject *sample = objectAt(arrayOf(objectAt(arrayOf(objectAt(arrayOf(r.root(), "devices"), 0), "streams"), 0), "samples"), 0);
-	EXPECT_EQ(json_object_get_double_member(sample, "t"), 1.0 / 7.0);
 	EXPECT_EQ(doubles(arrayOf(sample, "v")), (std::vector<double>{ 1.0 / 3.0, 1e-7, -123456.789 }));
+}
+
+TEST(PayloadRecord, TimesAreWrittenToTheNanosecond)
+{
+	Payload p = accelPayload();
+	p.pts = 1001.0 / 30000.0;
+	p.duration = 1.0;
+	p.devices[0].streams[0].times = { 1.0 / 7.0 };
+	const std::string line = payloadLine(p);
+	EXPECT_NE(line.find("\"pts\":0.033366667,\"duration\":1,"), std::string::npos) << line;
+	EXPECT_NE(line.find("{\"t\":0.142857143,"), std::string::npos) << line;
+}
+
+TEST(PayloadRecord, SamplesCarryTheSensorPrecision)
+{
+	// What the decoder gives an int16 stream with SCAL 418, an unscaled float and a mix.
+	Payload p = accelPayload();
+	Stream &accl = p.devices[0].streams[0];
+	accl.values = floats(3, { 4096.0 / 418.0, 0.1f, 1.0 / 3.0 });
+	accl.precision = { 3, kPrecisionFloat, kPrecisionShortest };
+	const std::string line = payloadLine(p);
+	EXPECT_NE(line.find("\"v\":[9.799,0.1,0.3333333333333333]"), std::string::npos) << line;
 }
 
 TEST(PayloadRecord, MixedTextAndNumberFieldsKeepFieldOrder)

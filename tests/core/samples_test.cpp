@@ -257,6 +257,31 @@ TEST(Gopro2gpx, KarmaGpsRawHoldsThePrintedPoints)
 	}
 }
 
+// The same points make Karma's GPS track: gpsPoints() offers GPRI when no GPS5/GPS9 is there.
+TEST(Gopro2gpx, KarmaGpsTrackComesFromGpsRaw)
+{
+	GPMF_REQUIRE_SAMPLE(bin, "karma-track.bin");
+	GPMF_REQUIRE_SAMPLE(csv, "expected/gopro2gpx/karma-track.csv");
+	const auto expected = readGopro2gpxCsv(csv);
+	const Decoded d = decodeTrack(bin);
+	std::vector<GpsPoint> track;
+	for (const auto &p : d.payloads)
+		for (GpsPoint &point : gpsPoints(p))
+			track.push_back(std::move(point));
+	ASSERT_FALSE(track.empty());
+	for (const GpsPoint &p : track) {
+		EXPECT_EQ(p.source, "GPRI");
+		EXPECT_EQ(p.fix, 3) << "a 3D fix all along this flight";
+		EXPECT_TRUE(std::isnan(p.utc));
+	}
+	for (const auto &e : expected) {
+		const bool found = std::any_of(track.begin(), track.end(), [&](const GpsPoint &g) {
+			return std::fabs(g.lat - e.lat) < 0.6e-7 && std::fabs(g.lon - e.lon) < 0.6e-7 && std::fabs(g.alt - e.ele) < 0.6e-3;
+		});
+		EXPECT_TRUE(found) << e.lat << "," << e.lon << " at " << e.time;
+	}
+}
+
 class DustinGolden : public ::testing::TestWithParam<const char *> {};
 
 // dustin/gpmf prints per payload: the accelerometer's temperature, sample count and first sample

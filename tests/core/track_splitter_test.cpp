@@ -64,6 +64,43 @@ TEST(SplitRawTrack, GarbageAfterGoodPayloadsIsReportedAndTheyAreKept)
 	ASSERT_TRUE(split.error);
 }
 
+TEST(SplitRawTrack, ADevcSizeRunningOverTheNextPayloadIsCutThere)
+{
+	KlvWriter w;
+	devc(w, 1);
+	devc(w, 1);
+	devc(w, 1);
+	auto bytes = w.take();
+	const std::size_t one = bytes.size() / 3;
+	// The first DEVC claims the first two payloads (repeat is big-endian at bytes 6-7).
+	const std::size_t claimed = 2 * one - 8;
+	bytes[6] = std::uint8_t(claimed >> 8);
+	bytes[7] = std::uint8_t(claimed);
+
+	const auto split = splitRawTrack(bytes);
+	EXPECT_FALSE(split.error);
+	ASSERT_EQ(split.repairs.size(), 1u);
+	EXPECT_EQ(split.repairs[0].offset, 0u);
+	ASSERT_EQ(split.payloads.size(), 3u);
+	EXPECT_EQ(split.payloads[0].bytes.size(), one);
+	EXPECT_EQ(split.payloads[1].offset, one);
+	EXPECT_EQ(split.payloads[2].offset, 2 * one);
+}
+
+TEST(SplitRawTrack, ADevcRunningPastTheEndOverAPayloadStillFreesIt)
+{
+	KlvWriter w;
+	devc(w, 1);
+	devc(w, 1);
+	auto bytes = w.take();
+	bytes[6] = 0xff; // the first DEVC now claims 65280 bytes more than the dump holds
+	const auto split = splitRawTrack(bytes);
+	ASSERT_EQ(split.repairs.size(), 1u);
+	ASSERT_EQ(split.payloads.size(), 2u);
+	EXPECT_EQ(split.payloads[1].offset, bytes.size() / 2);
+	EXPECT_FALSE(split.error);
+}
+
 TEST(SplitRawTrack, TopLevelNonDevcIsAnError)
 {
 	KlvWriter w;

@@ -28,11 +28,12 @@ struct GpsPoint {
 	double speed2d = 0, speed3d = 0;
 	int fix = -1;     ///< 0 none, 2 2D, 3 3D; -1 unknown
 	double dop = -1;  ///< dilution of precision; -1 unknown
-	std::string source; ///< "GPS5" or "GPS9"
+	std::string source; ///< "GPS5", "GPS9" or "GPRI" (Karma's flight controller)
 };
 
-/// Track points of a decoded payload: GPS9 where the camera wrote it, otherwise GPS5 (never both).
-/// Points with lat = lon = 0 (no data) are left out.
+/// Track points of a decoded payload, per device: GPS9 where the camera wrote it, otherwise GPS5
+/// (never both); a device with neither but a Karma GPRI stream gives those (no UTC: GPRI is timed
+/// by the drone's clock). Points with lat = lon = 0 (no data) are left out.
 std::vector<GpsPoint> gpsPoints(const Payload &payload);
 
 } // namespace gpmf

@@ -22,6 +22,8 @@ public:
 	void key(std::string_view k);
 	void string(std::string_view s);
 	void number(double v);
+	/// v rounded to `decimals` places, trailing zeros dropped: see appendJsonFixed().
+	void fixed(double v, int decimals);
 	void integer(std::int64_t v);
 	void unsignedInteger(std::uint64_t v);
 	void boolean(bool v);
@@ -43,6 +45,16 @@ private:
 
 /// Appends a double in shortest round-trip form (integers without ".0", NaN/Inf as null).
 void appendJsonNumber(std::string &out, double v);
+/// Most decimals appendJsonFixed() writes: a time to the nanosecond takes 9.
+inline constexpr int kMaxFixedDecimals = 15;
+/// Appends v rounded to `decimals` places (0 to kMaxFixedDecimals) with the trailing zeros of the
+/// fraction dropped: 9.799043 with 3 gives "9.799", 0.5 gives "0.5", 12.0 gives "12". Integer
+/// arithmetic only, so much faster than the shortest form. Where v * 10^decimals is 2^53 or more,
+/// or decimals is out of range, writes appendJsonNumber(v) instead (also for NaN/Inf: null).
+void appendJsonFixed(std::string &out, double v, int decimals);
+/// Appends a float in the shortest form that reads back as the same float: 0.1f is "0.1", where
+/// the shortest double form of the same value would be "0.10000000149011612".
+void appendJsonFloat(std::string &out, float v);
 /// Appends a quoted, escaped JSON string.
 void appendJsonString(std::string &out, std::string_view s);
 
@@ -51,6 +63,9 @@ namespace detail {
 inline constexpr std::size_t kJsonNumberRoom = 64;
 /// Writes v as appendJsonNumber() does and returns the end of the text (for buffered hot loops).
 char *writeJsonNumber(char *p, double v) noexcept;
+/// appendJsonFixed() and appendJsonFloat() into a buffer of kJsonNumberRoom bytes.
+char *writeJsonFixed(char *p, double v, int decimals) noexcept;
+char *writeJsonFloat(char *p, float v) noexcept;
 } // namespace detail
 
 } // namespace gpmf

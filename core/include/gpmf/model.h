@@ -19,6 +19,11 @@ struct Property {
 	Values values;
 };
 
+/// How a number of a stream's samples is written: 0 to kMaxFixedDecimals (json_writer.h) is a
+/// count of decimals, or one of these.
+inline constexpr std::int8_t kPrecisionShortest = -1; ///< shortest form that reads back as the double
+inline constexpr std::int8_t kPrecisionFloat = -2;    ///< shortest form that reads back as the float
+
 struct Stream {
 	FourCC key;                      ///< FourCC of the data, e.g. ACCL
 	std::string name;                ///< STNM, may be empty
@@ -35,6 +40,12 @@ struct Stream {
 	std::vector<double> times;
 	/// UTC of each slot in seconds since 1970 (GPS streams only; NaN where unknown). Empty otherwise.
 	std::vector<double> utc;
+	/// Per numeric field (indexed by Values::slotOf): the decimals that carry the sensor's whole
+	/// precision, or a kPrecision marker. A value v = raw / SCAL is written with the fewest
+	/// decimals d for which round(v * SCAL) gives raw back for every raw (10^d >= SCAL; exact when
+	/// SCAL is a power of 10), so the JSON drops digits the sensor never measured. Empty, or a
+	/// missing entry: kPrecisionShortest.
+	std::vector<std::int8_t> precision;
 
 	std::optional<std::uint64_t> tsmp; ///< TSMP: total samples since record start, this payload included
 	std::optional<std::uint64_t> stmp; ///< STMP: µs timestamp of the first sample

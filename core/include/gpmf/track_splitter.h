@@ -20,10 +20,13 @@ struct RawPayload {
 };
 
 /// Splits at top-level DEVC; a DVID seen again starts a new payload (Karma and BLE payloads hold
-/// several DEVCs). Stops at the first malformed top-level KLV and reports it in `error`.
+/// several DEVCs). Stops at the first malformed top-level KLV and reports it in `error`. A DEVC
+/// whose size runs over the payloads after it (a payload start, DEVC then DVID, lies inside it)
+/// is cut where that payload starts, reported in `repairs`, and the split goes on.
 struct SplitResult {
 	std::vector<RawPayload> payloads;
 	std::optional<Diagnostic> error;
+	std::vector<Diagnostic> repairs;
 };
 SplitResult splitRawTrack(std::span<const std::uint8_t> dump);
 

@@ -10,24 +10,19 @@
 #include <vector>
 
 #include "gpmf/error.h"
+#include "gpmf/field_list.h"
 #include "gpmf/klv.h"
 
 namespace gpmf {
 
-/// One field of a sample: its type character and how many bytes it takes.
-struct Field {
-	char type = 0;
-	std::uint16_t width = 0; ///< bytes; for 'c' text fields from "c[n]" this is n
-};
-
 /// Parses a TYPE string such as "LLLllfFff" or "f[8]L" into fields; nullopt if malformed.
-std::optional<std::vector<Field>> parseTypeDescriptor(std::string_view type);
+std::optional<FieldList> parseTypeDescriptor(std::string_view type);
 
 /// The decoded data of a KLV: sampleCount samples, each made of the same fields.
 /// Numeric fields go to `numbers`, text fields to `texts`, both sample-major.
 struct Values {
 	char type = 0;                  ///< the KLV type character ('?' for complex)
-	std::vector<Field> fields;      ///< one entry per field of a sample
+	FieldList fields;               ///< one entry per field of a sample
 	std::uint32_t sampleCount = 0;
 	std::vector<double> numbers;    ///< sampleCount × numericFieldCount()
 	std::vector<std::string> texts; ///< sampleCount × textFieldCount(), valid UTF-8
@@ -36,15 +31,15 @@ struct Values {
 	std::size_t textFieldCount() const noexcept { return fields.size() - numericFields_; }
 	bool isTextField(std::size_t field) const noexcept;
 	/// Index of a field among the numeric (or text) fields of a sample.
-	std::size_t slotOf(std::size_t field) const noexcept { return slot_[field]; }
+	std::size_t slotOf(std::size_t field) const noexcept { return slot_.empty() ? field : slot_[field]; }
 
 	double number(std::size_t sample, std::size_t field) const noexcept
 	{
-		return numbers[sample * numericFields_ + slot_[field]];
+		return numbers[sample * numericFields_ + slotOf(field)];
 	}
 	const std::string &text(std::size_t sample, std::size_t field) const noexcept
 	{
-		return texts[sample * (fields.size() - numericFields_) + slot_[field]];
+		return texts[sample * (fields.size() - numericFields_) + slotOf(field)];
 	}
 	/// First numeric value, or fallback when there is none.
 	double firstNumber(double fallback = 0) const noexcept { return numbers.empty() ? fallback : numbers[0]; }
@@ -52,14 +47,14 @@ struct Values {
 	std::string joinedText() const;
 
 	/// Sets fields and the numeric/text bookkeeping.
-	void setFields(std::vector<Field> f);
+	void setFields(const FieldList &f);
 	/// Appends all samples of another Values with the same layout.
 	void append(const Values &other);
 	void clearSamples() noexcept { sampleCount = 0; numbers.clear(); texts.clear(); }
 
 private:
 	std::size_t numericFields_ = 0;
-	std::vector<std::size_t> slot_;
+	std::vector<std::size_t> slot_; ///< field -> slot; empty when fields are all numbers or all text
 };
 
 /// Decodes a KLV's data. `complexType` is the stream's TYPE, used when klv.type is '?'.
