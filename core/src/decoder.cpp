@@ -551,7 +551,17 @@ Payload Decoder::decode(std::span<const std::uint8_t> bytes, double pts, double 
 
 			StreamHistory &h = historyFor(device, stream);
 			h.counted += n;
-			const double total = stream.tsmp ? double(*stream.tsmp) : double(h.counted);
+			double total = double(h.counted);
+			if (stream.tsmp) {
+				total = double(*stream.tsmp) + h.tsmpBase;
+				// TSMP going back means a new recording began (chapters or a file looped
+				// into one stream): carry on from the samples counted so far.
+				if (h.seen && total < h.lastTotal) {
+					h.tsmpBase = h.lastTotal + double(n) - double(*stream.tsmp);
+					total = h.lastTotal + double(n);
+				}
+				h.lastTotal = total;
+			}
 			if (!h.seen)
 				h.fit.addStart(start, total - double(n));
 			h.fit.add(start + span, total);

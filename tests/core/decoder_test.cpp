@@ -316,6 +316,20 @@ TEST(Decoder, SamplesAreSpreadOverThePayloadAndLineUpAcrossPayloads)
 	EXPECT_EQ(decoder.summary().payloads, 0u);
 }
 
+TEST(Decoder, RateSurvivesATsmpRestart)
+{
+	// Two 2-payload recordings joined into one stream (a file looped, chapters concatenated):
+	// 4 samples a second throughout, TSMP restarting at the join.
+	Decoder decoder;
+	const std::int64_t tsmp[] = {4, 8, 4, 8};
+	for (int i = 0; i < 4; i++) {
+		const auto bytes = camera([&](KlvWriter &w) { accelStream(w, {1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4}, tsmp[i]); });
+		const Payload p = decoder.decode(bytes, double(i), 1.0);
+		EXPECT_NEAR(findStream(p, "ACCL")->rate, 4.0, 1e-9) << "payload " << i;
+	}
+	EXPECT_NEAR(decoder.summary().streams.at(0).rate, 4.0, 1e-9);
+}
+
 TEST(Decoder, TimoDelaysAreSubtracted)
 {
 	const auto bytes = camera([](KlvWriter &w) {

@@ -65,6 +65,8 @@ private:
 		StreamSummary summary;
 		RateFit fit;
 		std::uint64_t counted = 0; ///< samples counted when TSMP is absent
+		double tsmpBase = 0;       ///< added to TSMP after it restarted (a new recording began)
+		double lastTotal = 0;      ///< TSMP + tsmpBase of the last payload
 		bool seen = false;
 	};
 
