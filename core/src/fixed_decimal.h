@@ -157,4 +157,37 @@ inline char *writeFixedDecimal(char *p, double v, int decimals) noexcept
 	return writePadded(p + 1, fraction, digits);
 }
 
+/// A time in seconds to the nanosecond, as writeFixedDecimal(p, seconds, 9) writes it. Every
+/// sample has one, so the usual case (a time under 104 days) is laid out in registers too.
+inline char *writeSeconds(char *p, double seconds) noexcept
+{
+#ifdef GPMF_HAVE_SHORT_FIXED
+	const double ns = seconds * 1e9;
+	if (std::endian::native == std::endian::little && std::fabs(ns) < kExactIntegerLimit - 1) {
+		const auto n = static_cast<std::int64_t>(ns + (ns < 0 ? -0.5 : 0.5));
+		*p = '-';
+		p += n < 0;
+		const auto u = static_cast<std::uint64_t>(n < 0 ? -n : n);
+		const std::uint64_t whole = u / 1000000000; // below 10^7: 2^53 ns is 104 days
+		const auto fraction = static_cast<std::uint32_t>(u - whole * 1000000000);
+		const std::uint64_t wholeDigits = eightDigits(static_cast<std::uint32_t>(whole));
+		const std::uint64_t wholeValues = wholeDigits - 0x3030303030303030;
+		const int leadingZeros = wholeValues ? std::countr_zero(wholeValues) / 8 : 7; // "0" stays
+		const std::uint64_t kept = wholeDigits >> (8 * leadingZeros);
+		std::memcpy(p, &kept, 8);
+		p += 8 - leadingZeros;
+		if (fraction == 0)
+			return p;
+		// Nine decimals: the first, then eight in one word whose trailing zeros are dropped.
+		const std::uint64_t last8 = eightDigits(fraction % 100000000);
+		const std::uint64_t last8Values = last8 - 0x3030303030303030;
+		p[0] = '.';
+		p[1] = char('0' + fraction / 100000000);
+		std::memcpy(p + 2, &last8, 8);
+		return p + 10 - (last8Values ? std::countl_zero(last8Values) / 8 : 8);
+	}
+#endif
+	return writeFixedDecimal(p, seconds, 9);
+}
+
 } // namespace gpmf::detail

@@ -392,6 +392,17 @@ char *detail::writeJsonFloat(char *p, float v) noexcept
 	return shortest::writeDecimal(p, std::signbit(v), f, e);
 }
 
+char *detail::writeJsonSeconds(char *p, double seconds) noexcept
+{
+	return writeSeconds(p, seconds);
+}
+
+void appendJsonSeconds(std::string &out, double seconds)
+{
+	char buf[detail::kJsonNumberRoom];
+	out.append(buf, detail::writeJsonSeconds(buf, seconds));
+}
+
 void appendJsonFixed(std::string &out, double v, int decimals)
 {
 	char buf[detail::kJsonNumberRoom];
@@ -549,6 +560,12 @@ void JsonWriter::fixed(double v, int decimals)
 {
 	separate();
 	appendJsonFixed(out_, v, decimals);
+}
+
+void JsonWriter::seconds(double v)
+{
+	separate();
+	appendJsonSeconds(out_, v);
 }
 
 void JsonWriter::integer(std::int64_t v)

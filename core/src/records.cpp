@@ -23,8 +23,6 @@ namespace gpmf {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-// Times are GStreamer clock times: nanoseconds, so 9 decimals of a second hold them whole.
-constexpr std::int8_t kTimeDecimals = 9;
 
 // A FourCC as a JSON key, without a heap allocation; unprintable bytes become '?' as in FourCC::str().
 struct KeyText {
@@ -74,6 +72,12 @@ public:
 	{
 		reserve(detail::kJsonNumberRoom);
 		p_ = detail::writeJsonNumber(p_, v);
+	}
+	// A time in seconds: nanoseconds, GStreamer's clock unit, so a buffer time is exact.
+	void seconds(double v)
+	{
+		reserve(detail::kJsonNumberRoom);
+		p_ = detail::writeSeconds(p_, v);
 	}
 	// A number with the precision the decoder gave its field (Stream::precision).
 	void number(double v, std::int8_t precision)
@@ -318,7 +322,7 @@ void writeSamples(JsonWriter &w, const Stream &s, const Window &win)
 			first = false;
 			if (timed) {
 				out.literal("{\"t\":");
-				out.number(t, kTimeDecimals);
+				out.seconds(t);
 				out.literal(",\"v\":");
 			} else {
 				out.literal("{\"v\":");
@@ -505,9 +509,9 @@ void writePayloadRecord(std::string &out, const Payload &payload, const RecordWi
 	w.key("index");
 	w.unsignedInteger(payload.index);
 	w.key("pts");
-	w.fixed(pts, kTimeDecimals);
+	w.seconds(pts);
 	w.key("duration");
-	w.fixed(duration, kTimeDecimals);
+	w.seconds(duration);
 	if (win.windowed) {
 		w.key("part");
 		w.integer(window.part);
@@ -603,9 +607,9 @@ void writeSummaryRecord(std::string &out, const Summary &summary)
 			w.number(s.rate);
 		}
 		w.key("first");
-		w.fixed(s.firstTime, kTimeDecimals);
+		w.seconds(s.firstTime);
 		w.key("last");
-		w.fixed(s.lastTime, kTimeDecimals);
+		w.seconds(s.lastTime);
 		writeOptionalUtc(w, "first_utc", s.firstUtc);
 		writeOptionalUtc(w, "last_utc", s.lastUtc);
 		w.endObject();

@@ -348,6 +348,28 @@ TEST(JsonFixed, WritesTheDecimalDigitsOfTheRoundedValue)
 	}
 }
 
+TEST(JsonSeconds, SameTextAsNineDecimals)
+{
+	const auto seconds = [](double v) {
+		std::string s;
+		gpmf::appendJsonSeconds(s, v);
+		return s;
+	};
+	EXPECT_EQ(seconds(0), "0");
+	EXPECT_EQ(seconds(-0.0), "0");
+	EXPECT_EQ(seconds(12), "12");
+	EXPECT_EQ(seconds(1001.0 / 30000.0), "0.033366667");
+	EXPECT_EQ(seconds(3600.5), "3600.5");
+	EXPECT_EQ(seconds(-0.25), "-0.25");
+	EXPECT_EQ(seconds(1e10), number(1e10)); // past 104 days of nanoseconds: the shortest form
+	std::mt19937_64 rng(3);
+	for (int i = 0; i < 200000; i++) {
+		const double scale = std::pow(10.0, double(rng() % 12) - 4);
+		const double v = (double(rng() % 2000000000) - 1000000000) / 1e9 * scale;
+		ASSERT_EQ(seconds(v), fixed(v, 9)) << v;
+	}
+}
+
 TEST(JsonFloat, ShortestFormThatReadsBackAsTheFloat)
 {
 	EXPECT_EQ(shortestFloat(0.1f), "0.1");

@@ -24,6 +24,8 @@ public:
 	void number(double v);
 	/// v rounded to `decimals` places, trailing zeros dropped: see appendJsonFixed().
 	void fixed(double v, int decimals);
+	/// A time in seconds, to the nanosecond: see appendJsonSeconds().
+	void seconds(double v);
 	void integer(std::int64_t v);
 	void unsignedInteger(std::uint64_t v);
 	void boolean(bool v);
@@ -52,6 +54,8 @@ inline constexpr int kMaxFixedDecimals = 15;
 /// arithmetic only, so much faster than the shortest form. Where v * 10^decimals is 2^53 or more,
 /// or decimals is out of range, writes appendJsonNumber(v) instead (also for NaN/Inf: null).
 void appendJsonFixed(std::string &out, double v, int decimals);
+/// Appends a time in seconds to the nanosecond: appendJsonFixed(out, seconds, 9), faster.
+void appendJsonSeconds(std::string &out, double seconds);
 /// Appends a float in the shortest form that reads back as the same float: 0.1f is "0.1", where
 /// the shortest double form of the same value would be "0.10000000149011612".
 void appendJsonFloat(std::string &out, float v);
@@ -66,6 +70,7 @@ char *writeJsonNumber(char *p, double v) noexcept;
 /// appendJsonFixed() and appendJsonFloat() into a buffer of kJsonNumberRoom bytes.
 char *writeJsonFixed(char *p, double v, int decimals) noexcept;
 char *writeJsonFloat(char *p, float v) noexcept;
+char *writeJsonSeconds(char *p, double seconds) noexcept;
 } // namespace detail
 
 } // namespace gpmf
