@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 	// No GStreamer options on our command line: gst_init() is given none.
 	gst_init(nullptr, nullptr);
 	if (!registerElements()) {
-		std::fprintf(stderr, "gpmf2json: cannot register the gpmfparse element\n");
+		std::fprintf(stderr, "gpmf2json: cannot register the gpmfparse and gpmfdemux elements\n");
 		return kExitFailed;
 	}
 	if (plan.makeDirectory) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // gpmf2json: the GStreamer pipelines that decode a file with gpmfparse.
 //
-//   MP4:    filesrc ! qtdemux ! (gpmd pad) gpmfparse ! appsink
-//   merge:  filesrc ! qtdemux ! concat.sink_0, filesrc ! qtdemux ! concat.sink_1 ... concat ! gpmfparse ! appsink
+//   MP4:    filesrc ! gpmfdemux ! (gpmd pad) gpmfparse ! appsink
+//   merge:  filesrc ! gpmfdemux ! concat.sink_0, filesrc ! gpmfdemux ! concat.sink_1 ... concat ! gpmfparse ! appsink
 //   raw:    filesrc ! application/x-gpmf ! gpmfparse ! appsink   (and the chapters through concat)
 //
 // A probe on gpmfparse's sink pad sees the gpmd payloads (for -vv and the progress), and when
@@ -24,6 +24,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 
+#include "gstgpmfdemux.h"
 #include "gstgpmfparse.h"
 
 namespace gpmf2json {
@@ -32,11 +33,12 @@ namespace {
 
 constexpr GstClockTime kTick = 200 * GST_MSECOND;
 
-// The demuxer for .MP4/.360/.LRV files: the one line to change to use another one (gpmfdemux
-// reads the telemetry only and gives the same buffers).
+// The demuxer for .MP4/.360/.LRV files: gpmfdemux reads the moov and the telemetry samples only
+// (qtdemux reads every byte of the file) and gives the same buffers, segments and tags. Made
+// from its type, as gpmfparse: the one compiled into this program.
 GstElement *makeDemuxer()
 {
-	return gst_element_factory_make("qtdemux", nullptr);
+	return GST_ELEMENT(g_object_new(GST_TYPE_GPMF_DEMUX, nullptr));
 }
 
 struct Run;
@@ -175,8 +177,8 @@ void onPadAdded(GstElement *, GstPad *pad, gpointer data)
 			  gst_structure_has_name(gst_caps_get_structure(caps, 0), "meta/x-gst-fourcc-gpmd");
 	if (caps)
 		gst_caps_unref(caps);
-	// Other pads (video, audio, timecode, the fdsc track) stay unlinked: qtdemux goes on
-	// while one of its pads is linked.
+	// gpmfdemux has one pad, the gpmd track's (a demuxer with others, such as qtdemux, goes on
+	// while one of its pads is linked).
 	if (gpmd && !link->linked && gst_pad_link(pad, link->target) == GST_PAD_LINK_OK)
 		link->linked = true;
 }
@@ -287,8 +289,7 @@ GstElement *makeElement(const char *factory, std::string &error)
 {
 	GstElement *e = gst_element_factory_make(factory, nullptr);
 	if (!e)
-		error = std::string("GStreamer element ") + factory + " is not installed" +
-			(std::strcmp(factory, "qtdemux") == 0 ? " (gstreamer1.0-plugins-good)" : "");
+		error = std::string("GStreamer element ") + factory + " is not installed";
 	return e;
 }
 
@@ -371,11 +372,6 @@ std::string buildPipeline(Run &run, const std::vector<std::filesystem::path> &fi
 		}
 
 		GstElement *demux = makeDemuxer();
-		if (!demux) {
-			error = "GStreamer element qtdemux is not installed (gstreamer1.0-plugins-good)";
-			gst_object_unref(target);
-			break;
-		}
 		gst_bin_add(bin, demux);
 		run.fileOf.emplace_back(demux, file.filename().string());
 		if (!gst_element_link(src, demux)) {
@@ -472,7 +468,7 @@ Outcome play(Run &run, const std::vector<std::filesystem::path> &files, const st
 				for (const auto &[element, file] : run.fileOf)
 					if (GST_MESSAGE_SRC(msg) == GST_OBJECT(element))
 						out.error = "chapter " + file + ": " + out.error;
-			// qtdemux's "streaming stopped, reason error" says nothing the user can act on.
+			// A demuxer's "streaming stopped, reason error" says nothing the user can act on.
 			if (!detail.empty() && detail.find("streaming stopped") == std::string::npos &&
 			    detail.find("reason") == std::string::npos)
 				out.error += " (" + oneLine(detail) + ")";
@@ -560,7 +556,7 @@ DecodeResult runOnce(const std::vector<std::filesystem::path> &files, InputKind 
 
 bool registerElements()
 {
-	return GST_ELEMENT_REGISTER(gpmfparse, nullptr);
+	return GST_ELEMENT_REGISTER(gpmfparse, nullptr) && GST_ELEMENT_REGISTER(gpmfdemux, nullptr);
 }
 
 bool looksLikeRawGpmf(const std::filesystem::path &file)

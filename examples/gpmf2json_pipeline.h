@@ -46,7 +46,7 @@ struct DecodeResult {
 	bool recovered = false;            ///< a truncated MP4 was scanned for payloads
 };
 
-/// Registers gpmfparse statically, so no plugin path is needed. Call once, after gst_init().
+/// Registers gpmfparse and gpmfdemux statically, so no plugin path is needed. Call once, after gst_init().
 bool registerElements();
 
 /// Why a file cannot be read ("No such file or directory"), or "" when it can.

@@ -952,6 +952,7 @@ static GstFlowReturn gst_gpmf_parse_drain_raw(GstGpmfParse *self, const Snapshot
 			gpmf::RawPayload meta;
 		};
 		std::vector<Item> items;
+		std::vector<gpmf::Diagnostic> repairs;
 		std::size_t ready = 0;
 		std::optional<gpmf::Diagnostic> error;
 		gsize errorEnd = 0;
@@ -988,6 +989,7 @@ static GstFlowReturn gst_gpmf_parse_drain_raw(GstGpmfParse *self, const Snapshot
 				}
 				st.rawNeeded = 0;
 			}
+			repairs = split.repairs;
 			for (const gpmf::RawPayload &p : split.payloads)
 				items.push_back(
 				    Item{p.offset, p.bytes.size(), gpmf::RawPayload{{}, p.offset, p.stmp}});
@@ -1016,6 +1018,12 @@ static GstFlowReturn gst_gpmf_parse_drain_raw(GstGpmfParse *self, const Snapshot
 			if (ret != GST_FLOW_OK)
 				return ret;
 		}
+		// A DEVC whose size ran over the payloads after it was cut by the split; say so once,
+		// when the bytes it lies in are consumed (later splits do not see it again).
+		for (const gpmf::Diagnostic &r : repairs)
+			if (r.offset < position)
+				GST_ELEMENT_WARNING(self, STREAM, DECODE, ("Corrupt GPMF data repaired"),
+						    ("%s", r.message().c_str()));
 		// rawNeeded was counted from the old start; make it relative to the new one.
 		if (position)
 			st.rawNeeded = st.rawNeeded > position ? st.rawNeeded - position : 0;

@@ -189,13 +189,14 @@ void parseMvhd(const Context &ctx, std::span<const std::uint8_t> body, Mp4Index 
 	if (!box)
 		return;
 	ByteReader &r = box->reader;
-	std::uint64_t skip, duration;
+	std::uint64_t created, skip, duration;
 	std::uint32_t timescale;
-	if (!readVersioned(r, box->version, skip) || !readVersioned(r, box->version, skip) ||
+	if (!readVersioned(r, box->version, created) || !readVersioned(r, box->version, skip) ||
 	    !r.readBe32(timescale) || !readVersioned(r, box->version, duration)) {
 		ctx.report(Errc::Truncated, ctx.at(body), path, "too short for its timescale and duration");
 		return;
 	}
+	index.creationTime = created;
 	index.timescale = timescale;
 	index.duration = duration;
 	if (timescale == 0)
@@ -269,6 +270,9 @@ void parseMdhd(const Context &ctx, std::span<const std::uint8_t> body, Mp4Track 
 	}
 	track.timescale = timescale;
 	track.duration = duration;
+	std::uint16_t language;
+	if (r.readBe16(language))
+		track.language = language;
 	if (timescale == 0)
 		ctx.report(Errc::BadStructure, ctx.at(body), path,
 			   "media timescale 0: samples cannot be timed");
@@ -839,7 +843,7 @@ std::size_t findSample(const Mp4Track &track, std::uint64_t start)
 
 } // namespace
 
-Mp4Playback planPlayback(const Mp4Index &index, const Mp4Track &track)
+Mp4Playback planPlayback(const Mp4Index &index, const Mp4Track &track, const Mp4PlayRange &range)
 {
 	Mp4Playback plan;
 	if (track.timescale == 0)
@@ -856,11 +860,16 @@ Mp4Playback planPlayback(const Mp4Index &index, const Mp4Track &track)
 	/* qtdemux->segment.stop and .duration: the movie duration, extended by edits that end
 	 * after it (1.22 logs "movie segment will be extended"; a segment stop of NONE for an
 	 * open-ended edit shows both are). */
-	std::uint64_t movieStop = index.durationNs();
-	const std::vector<EditSegment> segments = editSegments(index, track, movieStop);
+	std::uint64_t movieDuration = index.durationNs();
+	const std::vector<EditSegment> segments = editSegments(index, track, movieDuration);
+	plan.movieStop = movieDuration;
+	/* A seek sets qtdemux->segment.stop (NONE for an open one: then the duration counts), and
+	 * starts every stream at its position with no running time accumulated
+	 * (gst_qtdemux_perform_seek()). */
+	const std::uint64_t movieStop = range.stop != kMp4NoTime ? range.stop : movieDuration;
 
 	const auto &samples = track.samples;
-	std::uint64_t position = 0; /* stream->time_position */
+	std::uint64_t position = range.start; /* stream->time_position */
 	std::uint64_t accumulated = 0;
 	/* Each pass activates one segment and position only moves forward, so this bounds the loop. */
 	for (std::size_t pass = 0; pass <= segments.size(); pass++) {
@@ -868,7 +877,7 @@ Mp4Playback planPlayback(const Mp4Index &index, const Mp4Track &track)
 		const EditSegment &seg = segments[s];
 		if (position < seg.time)
 			break;
-		if (movieStop != kMp4NoTime && seg.time > movieStop)
+		if (movieDuration != kMp4NoTime && seg.time > movieDuration)
 			break; /* "segment lies beyond total indicated duration": qtdemux ends the stream */
 
 		/* gst_qtdemux_stream_segment_get_boundaries(), forward playback. Unsigned wrap-around

@@ -629,6 +629,23 @@ TEST(RealMp4Index, TelemetryOnlyUnlessAllSamplesAsked)
 	EXPECT_TRUE(o.index.tracks[0].samples.empty());
 }
 
+TEST(RealMp4Index, CreationTimeAndLanguageAreWhatQtdemuxTags)
+{
+	/* qtdemux's global datetime tag is mvhd's creation time (2017-04-17T19:27:57Z and
+	 * 2019-05-06T11:13:28Z, seconds since 1904 here); its mdhd dump says language 0 (the
+	 * Macintosh code for English, tagged language-code "en") for every track. */
+	for (const auto &[name, created] : {std::pair<const char *, std::uint64_t>{"karma.mp4", 3575302077},
+					    {"hero7.mp4", 3639986008}}) {
+		GPMF_REQUIRE_SAMPLE(path, name);
+		FileSource file(path);
+		const Opened o = open(file.size, file.reader());
+		EXPECT_EQ(o.index.creationTime, created) << name;
+		const Mp4Track *track = findTelemetryTrack(o.index);
+		ASSERT_NE(track, nullptr);
+		EXPECT_EQ(track->language, 0u) << name;
+	}
+}
+
 // -------------------------------------------------------------------------------------------
 // Files made by gpmf::writeMp4 and by hand, timed by qtdemux
 
@@ -651,6 +668,15 @@ Mp4Recording editedRecording()
 	rec.use64BitOffsets = true;
 	rec.editListStart = 1500;
 	rec.udta.push_back({FourCC("FIRM"), {'H', 'D', '9', '.', '0', '1'}});
+	return rec;
+}
+
+Mp4Recording secondsRecording()
+{
+	/* Six payloads of 1.001 s, timescale 1000, as GoPro writes them. */
+	Mp4Recording rec;
+	for (std::size_t i = 0; i < 6; i++)
+		rec.samples.push_back(Mp4Sample{Bytes(50 + i, std::uint8_t(i)), 1001});
 	return rec;
 }
 
@@ -747,6 +773,7 @@ TEST(Mp4Oracle, DISABLED_WriteOracleFiles)
 		    .write(reinterpret_cast<const char *>(bytes.data()), std::streamsize(bytes.size()));
 	};
 	save("writer-edited.mp4", writeMp4(editedRecording()));
+	save("writer-seconds.mp4", writeMp4(secondsRecording()));
 	save("ntsc-chunks.mp4", buildMp4(ntscChunks()));
 	save("empty-edit.mp4", buildMp4(emptyEditThenMedia()));
 	save("two-edits.mp4", buildMp4(twoMediaEdits()));
@@ -816,6 +843,46 @@ TEST(Mp4Writer, PlainRecordingPlaysEverySample)
 	EXPECT_EQ(plan.samples[1].duration, 33366667u);
 	EXPECT_EQ(plan.samples[2].duration, 33366667u);
 	EXPECT_EQ(plan.samples[3].pts, 100100000u);
+}
+
+TEST(Mp4Writer, LanguageUndeterminedAndNoCreationTime)
+{
+	const Opened o = openBytes(writeMp4(ntscRecording(2)));
+	EXPECT_EQ(o.index.creationTime, 0u); /* qtdemux sends no datetime tag */
+	ASSERT_EQ(o.index.tracks.size(), 1u);
+	EXPECT_EQ(o.index.tracks[0].language, 0x55c4u); /* "und": no language-code tag */
+}
+
+TEST(Mp4Writer, SeekStartsAtTheSampleHoldingThePositionLikeQtdemux)
+{
+	const Bytes file = writeMp4(secondsRecording());
+	const Opened o = openBytes(file);
+	const Mp4Track *track = findTelemetryTrack(o.index);
+	ASSERT_NE(track, nullptr);
+	EXPECT_EQ(planPlayback(o.index, *track).movieStop, 6006000000u);
+	/* qtdemux on writer-seconds.mp4 after a flushing accurate seek to 3.5 s (no stop): SEGMENT
+	 * start and time 3.5 s, base 0, stop the movie's; the payload holding 3.5 s first. */
+	Mp4Playback plan = planPlayback(o.index, *track, {3500000000});
+	expectPlayback(*track, plan, {{3500000000, 6006000000, 3500000000, 0}},
+		       {{0, 53, 3003000000, 1001000000}, {0, 54, 4004000000, 1001000000}, {0, 55, 5005000000, 1001000000}});
+	EXPECT_EQ(plan.movieStop, 6006000000u);
+	/* From 1.2 s to 3.1 s: the stop ends the segment and the samples from there on. */
+	plan = planPlayback(o.index, *track, {1200000000, 3100000000});
+	expectPlayback(*track, plan, {{1200000000, 3100000000, 1200000000, 0}},
+		       {{0, 51, 1001000000, 1001000000}, {0, 52, 2002000000, 1001000000}, {0, 53, 3003000000, 1001000000}});
+}
+
+TEST(Mp4Writer, SeekInsideAnEditLikeQtdemux)
+{
+	/* qtdemux on writer-edited.mp4 (media from 50 ms, the movie 150.2 ms long) after a flushing
+	 * accurate seek to 60 ms: the segment starts at media 110 ms, movie time 60 ms, and the
+	 * sample holding it (media 100.1 ms) comes first. */
+	const Opened o = openBytes(writeMp4(editedRecording()));
+	const Mp4Track *track = findTelemetryTrack(o.index);
+	ASSERT_NE(track, nullptr);
+	const Mp4Playback plan = planPlayback(o.index, *track, {60000000});
+	expectPlayback(*track, plan, {{110000000, 200200000, 60000000, 0}},
+		       {{0, 112, 100100000, 33366666}, {0, 116, 133466666, 33366667}});
 }
 
 TEST(Mp4Built, ChunksOfSeveralSamplesWithGapsLikeQtdemux)

@@ -119,6 +119,9 @@ struct Mp4Track {
 	std::uint32_t sampleEntries = 0; ///< stsd entry count
 	std::uint32_t timescale = 0;	 ///< mdhd
 	std::uint64_t duration = 0;	 ///< mdhd, media timescale
+	/// mdhd language: three 5-bit letters - 0x60 (ISO 639-2/T, 0x55c4 is "und"), or below
+	/// 0x400 a Macintosh language code (0: English); 0x7fff unspecified.
+	std::uint16_t language = 0;
 	bool hasEditList = false;	 ///< an edts/elst box was present (even with no entries)
 	std::vector<Mp4Edit> edits;
 	bool hasSyncTable = false; ///< stss present: not every sample is a sync sample
@@ -155,6 +158,7 @@ struct Mp4UdtaAtom {
 struct Mp4Index {
 	std::uint32_t timescale = 0; ///< mvhd
 	std::uint64_t duration = 0;  ///< mvhd, movie timescale
+	std::uint64_t creationTime = 0; ///< mvhd, seconds since 1904-01-01 UTC; 0 when unset
 	std::vector<Mp4Track> tracks;
 	std::vector<Mp4UdtaAtom> udta;
 	bool fragmented = false; ///< mvex present: samples in moof boxes are not indexed
@@ -217,14 +221,27 @@ struct Mp4Playback {
 	/// qtdemux 1.22 drops a track shorter than 20% of the movie ("assuming preview image");
 	/// the plan is still computed so a demuxer can choose to play it anyway.
 	bool qtdemuxSkipsTrack = false;
+	/// qtdemux's movie segment stop (and duration) before any seek: the movie duration in ns,
+	/// extended by edits that end after it; kMp4NoTime when unknown or open-ended.
+	std::uint64_t movieStop = kMp4NoTime;
 	std::vector<Mp4PlaySegment> segments;
 	std::vector<Mp4PlayedSample> samples;
 };
 
-/// What GStreamer 1.22's qtdemux pushes for `track` in forward playback from the start, pull
-/// mode: the edit-list segments (the dummy one when there is no edit list) and the buffers in
-/// order, with their PTS and durations. Samples of size 0 are skipped, as qtdemux does. Every
-/// sample is taken as a sync sample (true of gpmd: it has no stss).
-Mp4Playback planPlayback(const Mp4Index &index, const Mp4Track &track);
+/// Where playback starts and stops, as a flushing seek at rate 1 sets qtdemux's movie segment.
+struct Mp4PlayRange {
+	std::uint64_t start = 0; ///< movie time (ns) to start at: the seek position
+	/// The seek's stop (ns); kMp4NoTime: the movie's (Mp4Playback::movieStop), as qtdemux falls
+	/// back to its segment duration when the seek has no stop.
+	std::uint64_t stop = kMp4NoTime;
+};
+
+/// What GStreamer 1.22's qtdemux pushes for `track` in forward playback, pull mode: the
+/// edit-list segments (the dummy one when there is no edit list) and the buffers in order,
+/// with their PTS and durations. Samples of size 0 are skipped, as qtdemux does. Every sample
+/// is taken as a sync sample (true of gpmd: it has no stss). With a range: what it pushes after
+/// a flushing TIME seek to range.start (segments start there, base 0, and the first buffer is
+/// the sample that holds that time).
+Mp4Playback planPlayback(const Mp4Index &index, const Mp4Track &track, const Mp4PlayRange &range = {});
 
 } // namespace gpmf
