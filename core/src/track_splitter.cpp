@@ -80,12 +80,18 @@ SplitResult splitRawTrack(std::span<const std::uint8_t> dump)
 		}
 		const DevcInfo info = inspectDevc(*klv);
 		if (info.nextPayloadAt) {
-			// Cut the DEVC where the next payload starts and walk on from there.
+			// Cut the DEVC where the next payload starts, end its payload there and walk on.
 			klvEnd = *info.nextPayloadAt;
+			const bool empty = klvEnd == klv->offset + kKlvHeaderSize;
 			result.repairs.push_back(Diagnostic{Errc::BadSize, klv->offset, "DEVC",
 							    "size runs over the next payload, at offset " +
-								std::to_string(klvEnd) + ": cut there"});
+								std::to_string(klvEnd) +
+								(empty ? ": header dropped" : ": cut there")});
 			walker = KlvWalker(dump.subspan(klvEnd), klvEnd);
+			if (empty) {
+				close(); // a lone header: nothing to decode
+				continue;
+			}
 		}
 		// A device id seen again means the next payload has begun.
 		const bool repeated = info.dvid && std::find(ids.begin(), ids.end(), *info.dvid) != ids.end();
@@ -102,6 +108,8 @@ SplitResult splitRawTrack(std::span<const std::uint8_t> dump)
 		if (info.stmp)
 			stmp = stmp ? std::min(*stmp, *info.stmp) : *info.stmp;
 		end = klvEnd;
+		if (info.nextPayloadAt)
+			close();
 	}
 	close();
 	if (!result.error && walker.error())

@@ -101,6 +101,26 @@ TEST(SplitRawTrack, ADevcRunningPastTheEndOverAPayloadStillFreesIt)
 	EXPECT_FALSE(split.error);
 }
 
+TEST(SplitRawTrack, ALoneDevcHeaderClaimingWhatFollowsIsDropped)
+{
+	KlvWriter w;
+	devc(w, 1);
+	const auto one = w.take();
+	std::vector<std::uint8_t> bytes = one;
+	const std::uint8_t bogus[] = {'D', 'E', 'V', 'C', 0, 255, 0xff, 0xff}; // 16 MiB claimed
+	bytes.insert(bytes.end(), std::begin(bogus), std::end(bogus));
+	bytes.insert(bytes.end(), one.begin(), one.end());
+	bytes.insert(bytes.end(), one.begin(), one.end());
+	const auto split = splitRawTrack(bytes);
+	ASSERT_EQ(split.repairs.size(), 1u);
+	EXPECT_EQ(split.repairs[0].offset, one.size());
+	ASSERT_EQ(split.payloads.size(), 3u);
+	EXPECT_EQ(split.payloads[1].offset, one.size() + 8);
+	EXPECT_EQ(split.payloads[1].bytes.size(), one.size());
+	EXPECT_EQ(split.payloads[2].offset, 2 * one.size() + 8);
+	EXPECT_FALSE(split.error);
+}
+
 TEST(SplitRawTrack, TopLevelNonDevcIsAnError)
 {
 	KlvWriter w;
