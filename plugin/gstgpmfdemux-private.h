@@ -106,6 +106,10 @@ GstFlowReturn gst_gpmf_demux_push_end(GstGpmfDemux *self);
 const gpmf::Mp4SampleInfo *gst_gpmf_demux_next_sample(GstGpmfDemux *self);
 /// The telemetry samples of a new plan start with the next buffer (a seek).
 void gst_gpmf_demux_restart(GstGpmfDemux *self, gpmf::Mp4Playback plan, guint32 seqnum);
+/// The segment and plan a seek event asks for, from the current index and segment (both modes);
+/// false before the index is read or when the seek does not apply.
+bool gst_gpmf_demux_plan_seek(GstGpmfDemux *self, GstEvent *event, GstSegment &segment,
+			      gpmf::Mp4Playback &plan);
 
 /* Push mode (gstgpmfdemux-push.cpp). */
 

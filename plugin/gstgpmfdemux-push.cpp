@@ -387,29 +387,17 @@ gboolean gst_gpmf_demux_sink_event(GstPad *pad, GstObject *parent, GstEvent *eve
 gboolean gst_gpmf_demux_push_mode_seek(GstGpmfDemux *self, GstEvent *event)
 {
 	GstGpmfDemuxState &st = *self->state;
-	gdouble rate;
-	GstFormat format;
-	GstSeekFlags flags;
-	GstSeekType startType, stopType;
-	gint64 start, stop;
-	gst_event_parse_seek(event, &rate, &format, &flags, &startType, &start, &stopType, &stop);
-
 	GpmfDemuxPendingSeek seek;
 	seek.seqnum = gst_event_get_seqnum(event);
+	if (!gst_gpmf_demux_plan_seek(self, event, seek.segment, seek.plan))
+		return FALSE;
 	std::shared_ptr<const gpmf::gst::DemuxIndex> index;
 	{
 		ObjectLocker lock(self);
 		index = st.index;
-		seek.segment = st.segment;
 	}
-	gboolean update;
-	if (!index || !gst_segment_do_seek(&seek.segment, rate, format, flags, startType, start, stopType,
-					   stop, &update))
+	if (!index)
 		return FALSE;
-	gpmf::Mp4PlayRange range;
-	range.start = seek.segment.start;
-	range.stop = std::uint64_t(seek.segment.stop); // NONE is kMp4NoTime
-	seek.plan = index->plan(range);
 	const auto &samples = index->track().samples;
 	if (!seek.plan.samples.empty())
 		seek.offset = samples[seek.plan.samples.front().sample].offset;

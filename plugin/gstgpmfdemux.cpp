@@ -488,7 +488,8 @@ static void gst_gpmf_demux_loop(GstPad *pad)
 
 /* Seeking and queries. */
 
-static gboolean gst_gpmf_demux_pull_mode_seek(GstGpmfDemux *self, GstPad *srcpad, GstEvent *event)
+bool gst_gpmf_demux_plan_seek(GstGpmfDemux *self, GstEvent *event, GstSegment &segment,
+			      gpmf::Mp4Playback &plan)
 {
 	GstGpmfDemuxState &st = *self->state;
 	gdouble rate;
@@ -497,11 +498,7 @@ static gboolean gst_gpmf_demux_pull_mode_seek(GstGpmfDemux *self, GstPad *srcpad
 	GstSeekType startType, stopType;
 	gint64 start, stop;
 	gst_event_parse_seek(event, &rate, &format, &flags, &startType, &start, &stopType, &stop);
-	const guint32 seqnum = gst_event_get_seqnum(event);
-
-	/* The new plan first: a seek that cannot be done leaves the stream alone. */
 	std::shared_ptr<const DemuxIndex> index;
-	GstSegment segment;
 	{
 		ObjectLocker lock(self);
 		index = st.index;
@@ -510,11 +507,26 @@ static gboolean gst_gpmf_demux_pull_mode_seek(GstGpmfDemux *self, GstPad *srcpad
 	gboolean update;
 	if (!index ||
 	    !gst_segment_do_seek(&segment, rate, format, flags, startType, start, stopType, stop, &update))
-		return FALSE;
+		return false;
 	gpmf::Mp4PlayRange range;
 	range.start = segment.start;
 	range.stop = std::uint64_t(segment.stop); // NONE is kMp4NoTime
-	gpmf::Mp4Playback plan = index->plan(range);
+	plan = index->plan(range);
+	return true;
+}
+
+static gboolean gst_gpmf_demux_pull_mode_seek(GstGpmfDemux *self, GstPad *srcpad, GstEvent *event)
+{
+	GstGpmfDemuxState &st = *self->state;
+	GstSeekFlags flags;
+	gst_event_parse_seek(event, nullptr, nullptr, &flags, nullptr, nullptr, nullptr, nullptr);
+	const guint32 seqnum = gst_event_get_seqnum(event);
+
+	/* The new plan first: a seek that cannot be done leaves the stream alone. */
+	GstSegment segment;
+	gpmf::Mp4Playback plan;
+	if (!gst_gpmf_demux_plan_seek(self, event, segment, plan))
+		return FALSE;
 
 	/* Unblocks a push downstream, so the task stops at its next flow check. */
 	GstEvent *flushStart = gst_event_new_flush_start();

@@ -404,15 +404,6 @@ private:
 	std::vector<fs::path> paths_;
 };
 
-bool haveElement(const char *name)
-{
-	GstElementFactory *factory = gst_element_factory_find(name);
-	if (!factory)
-		return false;
-	gst_object_unref(factory);
-	return true;
-}
-
 #define REQUIRE_QTDEMUX()                                                                                    \
 	do {                                                                                                 \
 		if (!haveElement("qtdemux"))                                                                 \

@@ -1240,15 +1240,6 @@ TEST_F(FaultTest, MaxErrorsZeroStopsAtTheFirstBadPayload)
 
 /* Pipelines with qtdemux over damaged MP4 files. */
 
-bool haveElement(const char *name)
-{
-	GstElementFactory *factory = gst_element_factory_find(name);
-	if (!factory)
-		return false;
-	gst_object_unref(factory);
-	return true;
-}
-
 struct PipelineResult {
 	enum { Eos, Error, Timeout, Failed } end = Failed;
 	std::vector<Record> records; ///< every record, header and summary included

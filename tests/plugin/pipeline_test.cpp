@@ -183,15 +183,6 @@ private:
 	std::vector<Input> inputs_;
 };
 
-bool haveElement(const char *name)
-{
-	GstElementFactory *factory = gst_element_factory_find(name);
-	if (!factory)
-		return false;
-	gst_object_unref(factory);
-	return true;
-}
-
 #define REQUIRE_ELEMENT(name)                                                                                \
 	do {                                                                                                 \
 		if (!haveElement(name))                                                                      \

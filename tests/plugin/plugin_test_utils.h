@@ -259,4 +259,14 @@ inline double seconds(GstClockTime t)
 	return double(t) / double(GST_SECOND);
 }
 
+/// True when GStreamer can make `name` (a system element such as qtdemux may be missing).
+inline bool haveElement(const char *name)
+{
+	GstElementFactory *factory = gst_element_factory_find(name);
+	if (!factory)
+		return false;
+	gst_object_unref(factory);
+	return true;
+}
+
 } // namespace gpmf::test
