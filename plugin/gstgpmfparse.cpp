@@ -158,6 +158,7 @@ struct GstGpmfParseState {
 
 	// Streaming thread only (chain, serialized events, and state changes with pads inactive).
 	gpmf::Decoder decoder;
+	std::size_t recordSizeHint = 4096; ///< bytes to reserve for the next payload record
 	std::uint64_t appliedOptionsVersion = std::numeric_limits<std::uint64_t>::max();
 	GstSegment segment;
 	bool needDiscont = true;
@@ -621,7 +622,12 @@ static GstFlowReturn gst_gpmf_parse_push_record(GstGpmfParse *self, const Snapsh
 	if (snap.postMessages)
 		gst_gpmf_parse_post_record(self, snap, json, type, index, pts, duration);
 
-	GstBuffer *buffer = gst_buffer_new_memdup(json.data(), json.size());
+	// The record's own memory becomes the buffer's: no copy of tens of kB per payload.
+	const gsize size = json.size();
+	auto *owned = new std::string(std::move(json));
+	GstBuffer *buffer = gst_buffer_new_wrapped_full(
+	    GST_MEMORY_FLAG_READONLY, owned->data(), owned->capacity(), 0, size, owned,
+	    [](gpointer data) { delete static_cast<std::string *>(data); });
 	GST_BUFFER_PTS(buffer) = pts;
 	GST_BUFFER_DURATION(buffer) = duration;
 	GST_BUFFER_OFFSET(buffer) = index;
@@ -856,7 +862,9 @@ static GstFlowReturn gst_gpmf_parse_decode(GstGpmfParse *self, const Snapshot &s
 			continue;
 		}
 		std::string json;
+		json.reserve(st.recordSizeHint); // the last record's size: no regrowth on the way
 		gpmf::writePayloadRecord(json, payload, w.range);
+		st.recordSizeHint = json.size() + json.size() / 8;
 		ret = gst_gpmf_parse_push_record(self, snap, std::move(json), "payload", w.pts, w.duration);
 		if (ret != GST_FLOW_OK)
 			return ret;
