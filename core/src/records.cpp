@@ -109,12 +109,13 @@ public:
 		flush();
 		appendJsonString(out_, s);
 	}
-	// Writes into the buffer directly: the caller stores at most `n` (<= kMargin) bytes.
+	// Writes into the buffer directly: the caller stores at most `n` (<= kSize) bytes.
 	char *raw(std::size_t n)
 	{
 		reserve(n);
 		return p_;
 	}
+	static constexpr std::size_t kSize = 4096;
 	void advance(char *end) { p_ = end; }
 	void flush()
 	{
@@ -123,7 +124,6 @@ public:
 	}
 
 private:
-	static constexpr std::size_t kSize = 4096;
 	static constexpr std::size_t kMargin = 64;
 	void reserve(std::size_t n)
 	{
@@ -291,8 +291,99 @@ private:
 	std::vector<bool> large_;
 };
 
+// A number as Stream::precision says, at p (kJsonNumberRoom bytes of room).
+char *writeNumber(char *p, double v, std::int8_t precision) noexcept
+{
+	if (precision >= 0)
+		return detail::writeFixedDecimal(p, v, precision);
+	if (precision == kPrecisionFloat)
+		return detail::writeJsonFloat(p, static_cast<float>(v));
+	return detail::writeJsonNumber(p, v);
+}
+
+// Bytes a sample of `fields` numbers may take: punctuation, the time and each field with its
+// comma, the UTC.
+constexpr std::size_t sampleRoom(std::size_t fields)
+{
+	return 48 + (fields + 1) * (detail::kJsonNumberRoom + 1) + kUtcChars;
+}
+
+// Fields a sample may have for writeNumericSamples(): its text must fit the Sink's buffer.
+constexpr std::size_t kMaxFastFields = 48;
+static_assert(sampleRoom(kMaxFastFields) <= Sink::kSize);
+
+bool numericOnly(const Stream &s) noexcept
+{
+	const std::size_t fields = s.values.fields.size();
+	return !s.isGrouped() && fields > 0 && fields <= kMaxFastFields && s.values.textFieldCount() == 0;
+}
+
+/*
+ * The common case of writeSamples(): numbers only, one sample per slot. Each sample is laid out
+ * with one room check, its fields read from its row of `numbers` (no text, so a field is its
+ * own slot). This loop writes most of the bytes of a payload record.
+ */
+void writeNumericSamples(Sink &out, const Stream &s, const Window &win)
+{
+	const Values &v = s.values;
+	const std::size_t fields = v.fields.size();
+	const std::size_t samples = availableSamples(v);
+	std::int8_t precision[kMaxFastFields];
+	for (std::size_t f = 0; f < fields; f++)
+		precision[f] = f < s.precision.size() ? s.precision[f] : kPrecisionShortest;
+	const std::size_t room = sampleRoom(fields);
+	const bool timed = !s.times.empty();
+	bool first = true;
+	for (std::size_t i = 0; i < samples; i++) {
+		const double t = slotTime(s, i);
+		if (!win.contains(t))
+			continue;
+		char *p = out.raw(room);
+		*p = ',';
+		p += !first;
+		first = false;
+		if (timed) {
+			std::memcpy(p, "{\"t\":", 5);
+			p = detail::writeSeconds(p + 5, t);
+			std::memcpy(p, ",\"v\":", 5);
+			p += 5;
+		} else {
+			std::memcpy(p, "{\"v\":", 5);
+			p += 5;
+		}
+		const double *row = v.numbers.data() + i * fields;
+		if (fields == 1) {
+			p = writeNumber(p, row[0], precision[0]);
+		} else {
+			*p++ = '[';
+			for (std::size_t f = 0; f < fields; f++) {
+				p = writeNumber(p, row[f], precision[f]);
+				*p++ = ',';
+			}
+			p[-1] = ']';
+		}
+		std::int64_t ms;
+		if (i < s.utc.size() && detail::utcMilliseconds(s.utc[i], ms)) {
+			std::memcpy(p, ",\"utc\":", 7);
+			p = writeQuotedUtc(p + 7, ms);
+		}
+		*p++ = '}';
+		out.advance(p);
+	}
+}
+
 void writeSamples(JsonWriter &w, const Stream &s, const Window &win)
 {
+	if (numericOnly(s)) {
+		w.key("samples");
+		w.beginArray();
+		Sink out(w.out());
+		writeNumericSamples(out, s, win);
+		out.flush();
+		w.endArray();
+		return;
+	}
+
 	const Values &v = s.values;
 	const std::size_t items = availableSamples(v);
 	const bool hasText = v.textFieldCount() != 0;
