@@ -88,13 +88,9 @@ void applyScale(Values &v, const std::vector<double> &scale)
 	if (scale.empty() || v.numericFieldCount() == 0)
 		return;
 	std::vector<double> divisor(v.numericFieldCount(), 1.0);
-	for (std::size_t f = 0; f < v.fields.size(); f++) {
-		if (v.isTextField(f))
-			continue;
-		const double s = scale.size() == 1 ? scale[0] : (f < scale.size() ? scale[f] : 1.0);
-		if (s != 0 && std::isfinite(s))
-			divisor[v.slotOf(f)] = s;
-	}
+	for (std::size_t f = 0; f < v.fields.size(); f++)
+		if (!v.isTextField(f))
+			divisor[v.slotOf(f)] = detail::fieldDivisor(scale, f);
 	const std::size_t n = divisor.size();
 	bool uniform = std::all_of(divisor.begin(), divisor.end(), [&](double d) { return d == divisor[0]; });
 	if (uniform) {
@@ -242,17 +238,16 @@ void decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, 
 	// Nested data (FACE with TICK/TOCK inside) holds the real data KLVs one level down.
 	std::vector<Klv> flattened;
 	flattened.reserve(dataCount);
-	for (const Klv &data : children) {
-		if (!last || data.key != last->key)
+	for (const Klv &k : children) {
+		if (!last || k.key != last->key)
 			continue;
-		const Klv *k = &data;
-		if (!k->isNested()) {
-			flattened.push_back(*k);
+		if (!k.isNested()) {
+			flattened.push_back(k);
 			continue;
 		}
-		const std::string inner = joinPath(path, k->key);
-		ctx.forEachChild(*k, inner, [&](const Klv &c) {
-			if (c.key == k->key && !c.isNested())
+		const std::string inner = joinPath(path, k.key);
+		ctx.forEachChild(k, inner, [&](const Klv &c) {
+			if (c.key == k.key && !c.isNested())
 				flattened.push_back(c);
 			else if (c.isNested())
 				ctx.report(Diagnostic{Errc::TooDeep, c.offset, c.key.str(), "nested deeper than the data level"}, inner);
@@ -374,15 +369,10 @@ int fieldIndex(const Stream &s, std::string_view name)
 // A numeric field in output units, whether or not the values were left raw.
 double scaledNumber(const Stream &s, std::size_t sample, std::size_t field)
 {
-	double v = s.values.number(sample, field);
-	if (s.raw) {
-		if (const Property *scal = s.findSticky(FourCC("SCAL"))) {
-			const auto &sc = scal->values.numbers;
-			const double d = sc.size() == 1 ? sc[0] : field < sc.size() ? sc[field] : 1.0;
-			if (d != 0 && std::isfinite(d)) // as applyScale() does
-				v /= d;
-		}
-	}
+	const double v = s.values.number(sample, field);
+	if (s.raw)
+		if (const Property *scal = s.findSticky(FourCC("SCAL")))
+			return v / detail::fieldDivisor(scal->values.numbers, field); // as applyScale() does
 	return v;
 }
 

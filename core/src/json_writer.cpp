@@ -18,8 +18,9 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-// 2^53: above it not every integer is a double, so the shortest form is the honest one.
-constexpr double kMaxExactInteger = 9007199254740992.0;
+// 2^53 (detail::kExactIntegerLimit): above it not every integer is a double, so the shortest
+// form is the honest one.
+using detail::kExactIntegerLimit;
 
 template<typename T>
 void appendInteger(std::string &out, T v)
@@ -301,7 +302,6 @@ char *writeDecimal(char *p, bool negative, std::uint64_t f, int e)
 
 } // namespace shortest
 
-
 void appendReplacement(std::string &out)
 {
 	out.append("\xef\xbf\xbd", 3); // U+FFFD
@@ -359,7 +359,7 @@ char *detail::writeJsonNumber(char *p, double v) noexcept
 		return p + 4;
 	}
 	// Integral values (counts, raw sensor readings, -0) print like integers: no ".0", no exponent.
-	if (std::fabs(v) < kMaxExactInteger && v == static_cast<double>(static_cast<std::int64_t>(v)))
+	if (std::fabs(v) < kExactIntegerLimit && v == static_cast<double>(static_cast<std::int64_t>(v)))
 		return std::to_chars(p, p + kJsonNumberRoom, static_cast<std::int64_t>(v)).ptr;
 	std::uint64_t f;
 	int e;
@@ -375,7 +375,6 @@ char *detail::writeJsonNumber(char *p, double v) noexcept
 	return shortest::writeDecimal(p, bits >> 63, f, e);
 }
 
-
 char *detail::writeJsonFixed(char *p, double v, int decimals) noexcept
 {
 	return writeFixedDecimal(p, v, decimals);
@@ -384,7 +383,7 @@ char *detail::writeJsonFixed(char *p, double v, int decimals) noexcept
 char *detail::writeJsonFloat(char *p, float v) noexcept
 {
 	const double wide = v;
-	if (!std::isfinite(v) || (std::fabs(wide) < kMaxExactInteger && wide == std::trunc(wide)))
+	if (!std::isfinite(v) || (std::fabs(wide) < kExactIntegerLimit && wide == std::trunc(wide)))
 		return writeJsonNumber(p, wide); // null, or an integer
 	std::uint64_t f;
 	int e;
@@ -554,12 +553,6 @@ void JsonWriter::number(double v)
 {
 	separate();
 	appendJsonNumber(out_, v);
-}
-
-void JsonWriter::fixed(double v, int decimals)
-{
-	separate();
-	appendJsonFixed(out_, v, decimals);
 }
 
 void JsonWriter::seconds(double v)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// How many decimals a scaled sensor value deserves (Stream::precision).
+// SCAL's divisor for each field, and how many decimals a scaled sensor value deserves
+// (Stream::precision).
 #include "precision.h"
 
 #include <cmath>
@@ -8,6 +9,14 @@
 #include "gpmf/model.h"
 
 namespace gpmf::detail {
+
+double fieldDivisor(const std::vector<double> &scale, std::size_t field) noexcept
+{
+	if (scale.empty())
+		return 1;
+	const double s = scale.size() == 1 ? scale[0] : field < scale.size() ? scale[field] : 1.0;
+	return s != 0 && std::isfinite(s) ? s : 1.0;
+}
 
 std::int8_t decimalsForDivisor(double divisor) noexcept
 {
@@ -44,9 +53,7 @@ std::vector<std::int8_t> scaledPrecision(const Values &v, const std::vector<doub
 	for (std::size_t f = 0; f < v.fields.size(); f++) {
 		if (v.isTextField(f))
 			continue;
-		double s = scale.empty() ? 1.0 : scale.size() == 1 ? scale[0] : (f < scale.size() ? scale[f] : 1.0);
-		if (s == 0 || !std::isfinite(s))
-			s = 1; // applyScale() leaves such fields alone
+		const double s = fieldDivisor(scale, f);
 		const char type = v.fields[f].type;
 		const double base = storageDivisor(type);
 		if (base != 0)

@@ -59,6 +59,16 @@ std::string_view codeName(Errc code) noexcept
 	return "unknown";
 }
 
+// A number as Stream::precision says, at p (kJsonNumberRoom bytes of room).
+char *writeNumber(char *p, double v, std::int8_t precision) noexcept
+{
+	if (precision >= 0)
+		return detail::writeFixedDecimal(p, v, precision);
+	if (precision == kPrecisionFloat)
+		return detail::writeJsonFloat(p, static_cast<float>(v));
+	return detail::writeJsonNumber(p, v);
+}
+
 // Appends through a stack buffer: the per-sample loop makes one std::string append per few
 // kilobytes instead of one per number. Call flush() when done (not left to a destructor, which
 // must not throw).
@@ -83,12 +93,7 @@ public:
 	void number(double v, std::int8_t precision)
 	{
 		reserve(detail::kJsonNumberRoom);
-		if (precision >= 0)
-			p_ = detail::writeFixedDecimal(p_, v, precision);
-		else if (precision == kPrecisionFloat)
-			p_ = detail::writeJsonFloat(p_, static_cast<float>(v));
-		else
-			p_ = detail::writeJsonNumber(p_, v);
+		p_ = writeNumber(p_, v, precision);
 	}
 	void ch(char c)
 	{
@@ -291,16 +296,6 @@ private:
 	std::vector<bool> large_;
 };
 
-// A number as Stream::precision says, at p (kJsonNumberRoom bytes of room).
-char *writeNumber(char *p, double v, std::int8_t precision) noexcept
-{
-	if (precision >= 0)
-		return detail::writeFixedDecimal(p, v, precision);
-	if (precision == kPrecisionFloat)
-		return detail::writeJsonFloat(p, static_cast<float>(v));
-	return detail::writeJsonNumber(p, v);
-}
-
 // Bytes a sample of `fields` numbers may take: punctuation, the time and each field with its
 // comma, the UTC.
 constexpr std::size_t sampleRoom(std::size_t fields)
@@ -372,68 +367,64 @@ void writeNumericSamples(Sink &out, const Stream &s, const Window &win)
 	}
 }
 
-void writeSamples(JsonWriter &w, const Stream &s, const Window &win)
+// Any stream: text fields, grouped slots (several items per time), field by field.
+void writeAnySamples(Sink &out, const Stream &s, const Window &win)
 {
-	if (numericOnly(s)) {
-		w.key("samples");
-		w.beginArray();
-		Sink out(w.out());
-		writeNumericSamples(out, s, win);
-		out.flush();
-		w.endArray();
-		return;
-	}
-
 	const Values &v = s.values;
 	const std::size_t items = availableSamples(v);
 	const bool hasText = v.textFieldCount() != 0;
 	const bool timed = !s.times.empty();
 	const std::size_t slots = s.slotCount();
 	const Precision precision(s);
+	bool first = true;
+	std::size_t item = 0;
+	for (std::size_t i = 0; i < slots; i++) {
+		const std::size_t size = s.isGrouped() ? s.slotSizes[i] : 1;
+		const std::size_t start = item;
+		item += size;
+		const double t = slotTime(s, i);
+		if (!win.contains(t))
+			continue;
+		if (!s.isGrouped() && start >= items)
+			break; // a promise of samples the Values do not hold
 
+		if (!first)
+			out.ch(',');
+		first = false;
+		if (timed) {
+			out.literal("{\"t\":");
+			out.seconds(t);
+			out.literal(",\"v\":");
+		} else {
+			out.literal("{\"v\":");
+		}
+		if (s.isGrouped()) {
+			const std::size_t from = std::min(start, items);
+			const std::size_t to = std::min(start + size, items);
+			writeItems(out, v, from, to - from, hasText, precision);
+		} else {
+			writeItem(out, v, start, hasText, precision);
+		}
+		std::int64_t ms;
+		if (i < s.utc.size() && detail::utcMilliseconds(s.utc[i], ms)) {
+			out.literal(",\"utc\":");
+			out.advance(writeQuotedUtc(out.raw(kUtcChars), ms));
+		}
+		out.ch('}');
+	}
+}
+
+void writeSamples(JsonWriter &w, const Stream &s, const Window &win)
+{
 	w.key("samples");
 	w.beginArray();
-	{
-		// The per-slot loop is the hot path: it writes through the Sink, commas handled here.
-		Sink out(w.out());
-		bool first = true;
-		std::size_t item = 0;
-		for (std::size_t i = 0; i < slots; i++) {
-			const std::size_t size = s.isGrouped() ? s.slotSizes[i] : 1;
-			const std::size_t start = item;
-			item += size;
-			const double t = slotTime(s, i);
-			if (!win.contains(t))
-				continue;
-			if (!s.isGrouped() && start >= items)
-				break; // a promise of samples the Values do not hold
-
-			if (!first)
-				out.ch(',');
-			first = false;
-			if (timed) {
-				out.literal("{\"t\":");
-				out.seconds(t);
-				out.literal(",\"v\":");
-			} else {
-				out.literal("{\"v\":");
-			}
-			if (s.isGrouped()) {
-				const std::size_t from = std::min(start, items);
-				const std::size_t to = std::min(start + size, items);
-				writeItems(out, v, from, to - from, hasText, precision);
-			} else {
-				writeItem(out, v, start, hasText, precision);
-			}
-			std::int64_t ms;
-			if (i < s.utc.size() && detail::utcMilliseconds(s.utc[i], ms)) {
-				out.literal(",\"utc\":");
-				out.advance(writeQuotedUtc(out.raw(kUtcChars), ms));
-			}
-			out.ch('}');
-		}
-		out.flush();
-	}
+	// The per-sample loops are the hot path: they write through the Sink, commas handled there.
+	Sink out(w.out());
+	if (numericOnly(s))
+		writeNumericSamples(out, s, win);
+	else
+		writeAnySamples(out, s, win);
+	out.flush();
 	w.endArray();
 }
 

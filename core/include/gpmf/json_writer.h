@@ -22,8 +22,6 @@ public:
 	void key(std::string_view k);
 	void string(std::string_view s);
 	void number(double v);
-	/// v rounded to `decimals` places, trailing zeros dropped: see appendJsonFixed().
-	void fixed(double v, int decimals);
 	/// A time in seconds, to the nanosecond: see appendJsonSeconds().
 	void seconds(double v);
 	void integer(std::int64_t v);
