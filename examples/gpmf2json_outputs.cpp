@@ -488,9 +488,7 @@ private:
 			p.speed2d = p.speed3d = speed == SIZE_MAX ? 0 : v.at(speed).number(0);
 			p.time = sample["t"].number();
 			p.utc = kNaN;
-			const double f = fix == SIZE_MAX ? kNaN : v.at(fix).number();
-			// MAVLink fix types: 0-1 none, 2 2D, 3 3D, 4 and up 3D with corrections.
-			p.fix = !std::isfinite(f) ? -1 : f >= 3 ? 3 : f >= 2 ? 2 : 0;
+			p.fix = gpmf::fixFromMavlink(fix == SIZE_MAX ? kNaN : v.at(fix).number());
 			p.source = "GPRI";
 			put(p);
 		});

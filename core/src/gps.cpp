@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "gpmf/timing.h"
+#include "precision.h"
 #include "utc.h"
 
 namespace gpmf {
@@ -44,9 +45,7 @@ double scaledValue(const Stream &stream, const Property *scal, std::size_t sampl
 	const double v = stream.values.numbers[sample * stride + field];
 	if (!stream.raw || !scal || scal->values.numbers.empty())
 		return v;
-	const std::vector<double> &divisors = scal->values.numbers;
-	const double d = divisors.size() == 1 ? divisors[0] : field < divisors.size() ? divisors[field] : 1.0;
-	return d != 0 && std::isfinite(d) ? v / d : v;
+	return v / detail::fieldDivisor(scal->values.numbers, field);
 }
 
 int fixFromNumber(double v) noexcept
@@ -157,6 +156,13 @@ std::string formatUtc(double secondsSince1970)
 	return out;
 }
 
+int fixFromMavlink(double fixType) noexcept
+{
+	return !std::isfinite(fixType) ? -1 : fixType >= 3 ? 3 : fixType >= 2 ? 2 : 0;
+}
+
+namespace {
+
 // Karma's flight controller GPS (GPRI, MAVLink GPS_RAW_INT: time, lat, lon, alt, eph, epv, speed,
 // course, fix, satellites), located by the field names the decoder gave it.
 void appendGpriPoints(const Payload &payload, const Stream &stream, std::vector<GpsPoint> &points)
@@ -187,16 +193,15 @@ void appendGpriPoints(const Payload &payload, const Stream &stream, std::vector<
 		p.time = i < stream.times.size() ? stream.times[i]
 						  : spreadTime(payload.pts, payload.duration, i, count, stream.timo);
 		p.utc = kNaN; // GPRI's time is the flight controller's clock, not UTC
-		if (fix) {
-			// MAVLink fix types: 0-1 none, 2 2D, 3 3D, 4 and up 3D with corrections.
-			const double f = scaledValue(stream, scal, i, *fix, stride);
-			p.fix = !std::isfinite(f) ? -1 : f >= 3 ? 3 : f >= 2 ? 2 : 0;
-		}
+		if (fix)
+			p.fix = fixFromMavlink(scaledValue(stream, scal, i, *fix, stride));
 		// GPRI's eph is a horizontal DOP, not the DOP that GPX's pdop and our dop carry: left out.
 		p.source = "GPRI";
 		points.push_back(std::move(p));
 	}
 }
+
+} // namespace
 
 std::vector<GpsPoint> gpsPoints(const Payload &payload)
 {

@@ -34,6 +34,17 @@ constexpr double k2000 = 946684800.0;
 /* 2017-01-01T00:00:00Z = 17167 days * 86400 (see above). */
 constexpr double k2017 = 1483228800.0;
 
+TEST(FixFromMavlink, NoneTwoDThreeDAndCorrectedFixes)
+{
+	// MAVLink GPS_FIX_TYPE: 0 no GPS, 1 no fix, 2 2D, 3 3D, 4 DGPS, 5-6 RTK float/fixed.
+	EXPECT_EQ(fixFromMavlink(0), 0);
+	EXPECT_EQ(fixFromMavlink(1), 0);
+	EXPECT_EQ(fixFromMavlink(2), 2);
+	EXPECT_EQ(fixFromMavlink(3), 3);
+	EXPECT_EQ(fixFromMavlink(6), 3);
+	EXPECT_EQ(fixFromMavlink(std::nan("")), -1);
+}
+
 TEST(ParseGpsu, Hero5FirstFix)
 {
 	auto t = parseGpsu("170417173103.000");

@@ -21,6 +21,10 @@ double gps9Utc(double daysSince2000, double secondsOfDay) noexcept;
 /// ISO 8601 UTC with milliseconds: "2017-04-17T17:31:03.055Z". Empty for NaN.
 std::string formatUtc(double secondsSince1970);
 
+/// GpsPoint::fix for a MAVLink fix type (Karma's GPRI): 0-1 none (0), 2 2D, 3 and up (3D, with
+/// or without corrections) 3; -1 when not a number.
+int fixFromMavlink(double fixType) noexcept;
+
 struct GpsPoint {
 	double time = 0;  ///< seconds on the video timeline
 	double utc = 0;   ///< seconds since 1970, NaN when unknown
