@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // Copyright (C) 2025 The gst-gpmf authors
-// Small RAII helpers for GLib/GStreamer resources used by the gpmf plugin.
+// Small RAII helpers for GLib/GStreamer resources used by the gpmf plugin, and names its
+// elements share.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,10 @@
 
 namespace gpmf::gst
 {
+
+/// qtdemux's GST_QT_DEMUX_PRIVATE_TAG: each udta atom it has no tag for, whole, as a GstSample.
+/// gpmfdemux sends the same; gpmfparse reads its header and HiLights from them.
+inline constexpr const char *kPrivateQtTag = "private-qt-tag";
 
 /// Holds GST_OBJECT_LOCK for its lifetime (libcamera's GLibLocker).
 class ObjectLocker

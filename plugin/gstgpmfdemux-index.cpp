@@ -10,6 +10,7 @@
 #include <gst/tag/tag.h>
 
 #include "gpmf/byte_reader.h"
+#include "gstgpmf-utils.h"
 
 namespace gpmf::gst
 {
@@ -19,9 +20,7 @@ namespace
 
 constexpr std::uint64_t kSecondsFrom1904To1970 = 2082844800;
 
-// qtdemux's GST_QT_DEMUX_PRIVATE_TAG, registered by qtdemux or gpmfparse, else here.
-constexpr const char *kPrivateQtTag = "private-qt-tag";
-
+// Registered by qtdemux when it is loaded, else here.
 void registerPrivateTag()
 {
 	if (!gst_tag_exists(kPrivateQtTag))

@@ -94,16 +94,14 @@ inline constexpr const char *kGpmfDemuxNoMoov = "No moov index in this file: it 
 /// Parses the moov, exposes the pad (stream-start, caps, no-more-pads), plans playback.
 GstFlowReturn gst_gpmf_demux_open_index(GstGpmfDemux *self, std::vector<std::uint8_t> moov,
 					const gpmf::gst::FileFacts &facts);
-/// Pushes the segments (and GAPs) before the next sample, and the tags after the first one.
-GstFlowReturn gst_gpmf_demux_prepare_next(GstGpmfDemux *self);
+/// The next sample to read, once the segments (and GAPs) before it are pushed; nullptr, with
+/// `ret` the flow to return, after the last one (EOS or SEGMENT_DONE, see push_end) or when it
+/// is skipped as too large to be telemetry (a warning and a GAP).
+const gpmf::Mp4SampleInfo *gst_gpmf_demux_begin_sample(GstGpmfDemux *self, GstFlowReturn &ret);
 /// The next sample's bytes: timestamps them and pushes them.
 GstFlowReturn gst_gpmf_demux_push_sample(GstGpmfDemux *self, GstBuffer *buffer);
-/// Skips the next sample (too large to be real) with a warning and a GAP.
-GstFlowReturn gst_gpmf_demux_skip_sample(GstGpmfDemux *self, const char *why);
 /// After the last sample: the remaining segments, then EOS or SEGMENT_DONE. Returns GST_FLOW_EOS.
 GstFlowReturn gst_gpmf_demux_push_end(GstGpmfDemux *self);
-/// The sample table entry of the next sample; nullptr when all were output.
-const gpmf::Mp4SampleInfo *gst_gpmf_demux_next_sample(GstGpmfDemux *self);
 /// The telemetry samples of a new plan start with the next buffer (a seek).
 void gst_gpmf_demux_restart(GstGpmfDemux *self, gpmf::Mp4Playback plan, guint32 seqnum);
 /// The segment and plan a seek event asks for, from the current index and segment (both modes);

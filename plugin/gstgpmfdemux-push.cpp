@@ -18,7 +18,6 @@
 
 using gpmf::gst::FileFacts;
 using gpmf::gst::kMaxMoovBytes;
-using gpmf::gst::kMaxSampleBytes;
 using gpmf::gst::ObjectLocker;
 
 namespace
@@ -145,14 +144,11 @@ GstFlowReturn cutSample(GstGpmfDemux *self, bool &wait)
 {
 	GpmfDemuxPush &p = self->state->push;
 	wait = true;
-	const gpmf::Mp4SampleInfo *sample = gst_gpmf_demux_next_sample(self);
-	if (!sample)
-		return gst_gpmf_demux_push_end(self);
-	gst_gpmf_demux_prepare_next(self);
-	if (sample->size > kMaxSampleBytes) {
-		wait = false;
-		return gst_gpmf_demux_skip_sample(
-		    self, "its size in the sample table is too large to be telemetry");
+	GstFlowReturn begun;
+	const gpmf::Mp4SampleInfo *sample = gst_gpmf_demux_begin_sample(self, begun);
+	if (!sample) {
+		wait = false; // skipped: on to the next one (or the end, which stops the loop anyway)
+		return begun;
 	}
 	if (sample->offset < p.offset) {
 		if (!seekUpstream(self, sample->offset, gst_util_seqnum_next()))

@@ -199,17 +199,18 @@ GstFlowReturn gst_gpmf_demux_open_index(GstGpmfDemux *self, std::vector<std::uin
 	return GST_FLOW_OK;
 }
 
-const gpmf::Mp4SampleInfo *gst_gpmf_demux_next_sample(GstGpmfDemux *self)
-{
-	GstGpmfDemuxState &st = *self->state;
-	if (!st.index || st.next >= st.plan.samples.size())
-		return nullptr;
-	return &st.index->track().samples[st.plan.samples[st.next].sample];
-}
 
 static bool pushEvent(GstGpmfDemux *self, GstEvent *event)
 {
 	return gst_pad_push_event(self->state->srcpad, event);
+}
+
+// EOS with the stream's seqnum (the seek's, after one).
+static void pushEos(GstGpmfDemux *self)
+{
+	GstEvent *event = gst_event_new_eos();
+	gst_event_set_seqnum(event, self->state->seqnum);
+	pushEvent(self, event);
 }
 
 static void pushSegmentsUpTo(GstGpmfDemux *self, std::size_t last)
@@ -247,13 +248,6 @@ static void pushSegmentsUpTo(GstGpmfDemux *self, std::size_t last)
 	}
 }
 
-GstFlowReturn gst_gpmf_demux_prepare_next(GstGpmfDemux *self)
-{
-	GstGpmfDemuxState &st = *self->state;
-	if (st.next < st.plan.samples.size())
-		pushSegmentsUpTo(self, st.plan.samples[st.next].segment);
-	return GST_FLOW_OK;
-}
 
 static void advance(GstGpmfDemux *self)
 {
@@ -282,7 +276,8 @@ GstFlowReturn gst_gpmf_demux_push_sample(GstGpmfDemux *self, GstBuffer *buffer)
 	return gst_pad_push(st.srcpad, buffer);
 }
 
-GstFlowReturn gst_gpmf_demux_skip_sample(GstGpmfDemux *self, const char *why)
+// Skips the next sample (too large to be real) with a warning and a GAP.
+static GstFlowReturn skipSample(GstGpmfDemux *self, const char *why)
 {
 	GstGpmfDemuxState &st = *self->state;
 	const gpmf::Mp4PlayedSample &p = st.plan.samples[st.next];
@@ -301,10 +296,7 @@ GstFlowReturn gst_gpmf_demux_push_end(GstGpmfDemux *self)
 	GstGpmfDemuxState &st = *self->state;
 	if (st.ended)
 		return GST_FLOW_EOS;
-	if (!st.plan.segments.empty())
-		pushSegmentsUpTo(self, st.plan.segments.size() - 1);
-	else
-		pushSegmentsUpTo(self, 0);
+	pushSegmentsUpTo(self, st.plan.segments.empty() ? 0 : st.plan.segments.size() - 1);
 	st.ended = true;
 	GstSegment segment;
 	{
@@ -321,11 +313,26 @@ GstFlowReturn gst_gpmf_demux_push_end(GstGpmfDemux *self)
 		gst_event_set_seqnum(event, st.seqnum);
 		pushEvent(self, event);
 	} else {
-		GstEvent *event = gst_event_new_eos();
-		gst_event_set_seqnum(event, st.seqnum);
-		pushEvent(self, event);
+		pushEos(self);
 	}
 	return GST_FLOW_EOS;
+}
+
+const gpmf::Mp4SampleInfo *gst_gpmf_demux_begin_sample(GstGpmfDemux *self, GstFlowReturn &ret)
+{
+	GstGpmfDemuxState &st = *self->state;
+	ret = GST_FLOW_OK;
+	if (!st.index || st.next >= st.plan.samples.size()) {
+		ret = gst_gpmf_demux_push_end(self);
+		return nullptr;
+	}
+	pushSegmentsUpTo(self, st.plan.samples[st.next].segment);
+	const gpmf::Mp4SampleInfo &sample = st.index->track().samples[st.plan.samples[st.next].sample];
+	if (sample.size > kMaxSampleBytes) {
+		ret = skipSample(self, "its size in the sample table is too large to be telemetry");
+		return nullptr;
+	}
+	return &sample;
 }
 
 void gst_gpmf_demux_restart(GstGpmfDemux *self, gpmf::Mp4Playback plan, guint32 seqnum)
@@ -422,13 +429,10 @@ GstFlowReturn pullIndex(GstGpmfDemux *self)
 GstFlowReturn pullNext(GstGpmfDemux *self)
 {
 	GstGpmfDemuxState &st = *self->state;
-	const gpmf::Mp4SampleInfo *sample = gst_gpmf_demux_next_sample(self);
+	GstFlowReturn begun;
+	const gpmf::Mp4SampleInfo *sample = gst_gpmf_demux_begin_sample(self, begun);
 	if (!sample)
-		return gst_gpmf_demux_push_end(self);
-	gst_gpmf_demux_prepare_next(self);
-	if (sample->size > kMaxSampleBytes)
-		return gst_gpmf_demux_skip_sample(
-		    self, "its size in the sample table is too large to be telemetry");
+		return begun;
 	GstBuffer *buffer = nullptr;
 	GstFlowReturn ret = gst_pad_pull_range(self->sinkpad, sample->offset, sample->size, &buffer);
 	if (ret == GST_FLOW_OK && gst_buffer_get_size(buffer) < sample->size) {
@@ -454,23 +458,13 @@ static void gst_gpmf_demux_pause(GstGpmfDemux *self, GstFlowReturn ret)
 	GstGpmfDemuxState &st = *self->state;
 	GST_DEBUG_OBJECT(self, "pausing task: %s", gst_flow_get_name(ret));
 	gst_pad_pause_task(self->sinkpad);
-	if (ret == GST_FLOW_EOS) {
-		/* Downstream is done (or we are): make sure it gets EOS. */
-		if (st.srcpad && !st.ended) {
-			st.ended = true;
-			GstEvent *event = gst_event_new_eos();
-			gst_event_set_seqnum(event, st.seqnum);
-			pushEvent(self, event);
-		}
-	} else if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
-		if (!st.errorPosted)
-			GST_ELEMENT_FLOW_ERROR(self, ret);
-		if (st.srcpad && !st.ended) {
-			st.ended = true;
-			GstEvent *event = gst_event_new_eos();
-			gst_event_set_seqnum(event, st.seqnum);
-			pushEvent(self, event);
-		}
+	const bool fatal = ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS;
+	if (fatal && !st.errorPosted)
+		GST_ELEMENT_FLOW_ERROR(self, ret);
+	/* At the end (ours or downstream's) or after an error: make sure downstream gets EOS. */
+	if ((ret == GST_FLOW_EOS || fatal) && st.srcpad && !st.ended) {
+		st.ended = true;
+		pushEos(self);
 	}
 }
 

@@ -63,14 +63,12 @@ GST_DEBUG_CATEGORY_STATIC(gst_gpmf_parse_debug);
 
 using gpmf::gst::BufferMap;
 using gpmf::gst::fromSeconds;
+using gpmf::gst::kPrivateQtTag;
 using gpmf::gst::ObjectLocker;
 using gpmf::gst::toSeconds;
 
 namespace
 {
-
-// qtdemux's GST_QT_DEMUX_PRIVATE_TAG: each unknown udta atom, whole, as a GstSample.
-constexpr const char *kPrivateQtTag = "private-qt-tag";
 
 // A raw dump is buffered until the next payload starts; a payload is about 5-100 KiB, so
 // anything near this size means the input is not GPMF (or is corrupt) and is dropped.
