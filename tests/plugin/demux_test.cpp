@@ -725,6 +725,22 @@ TEST_F(BadInput, SamplesPastTheEndAreAWarningAndTheRestPlays)
 	    << streamed.warnings[0];
 }
 
+TEST_F(BadInput, ASampleTooLargeToBeTelemetryIsSkippedWithAWarningAndAGap)
+{
+	/* Sample 1 claims 80 MiB in stsz. From a stream of unknown size the index cannot tell it
+	 * runs past the end, so only the 64 MiB bound stops the element from reading it. */
+	Bytes bytes = moovFirst(gpmf::writeMp4(recording()));
+	const std::size_t stsz = find(bytes, 0, bytes.size(), "stsz");
+	ASSERT_NE(stsz, std::string::npos);
+	storeBe(bytes.data() + stsz + 16 + 4 * 1, std::uint64_t(80) << 20, 4);
+	const Played run = play(kAppSource, "gpmfdemux", nullptr, feedBytes(bytes));
+	EXPECT_TRUE(run.eos) << run.error;
+	EXPECT_EQ(run.buffers(), 5u);
+	EXPECT_EQ(run.only("gap").size(), 1u);
+	ASSERT_EQ(run.warnings.size(), 1u);
+	EXPECT_EQ(run.warnings[0], "Telemetry sample 1 skipped: its size in the sample table is too large to be telemetry");
+}
+
 TEST_F(BadInput, EveryByteFlipOfTheMoovEndsWithEosOrAnError)
 {
 	const Bytes bytes = gpmf::writeMp4(recording(2));
