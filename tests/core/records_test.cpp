@@ -667,6 +667,28 @@ TEST(PayloadRecord, RepeatedStickyKeyIsWrittenOnceWithItsLastValue)
 	EXPECT_EQ(json_object_get_double_member(accl, "TMPC"), 26.0);
 }
 
+TEST(PayloadRecord, RepeatedStickyKeyAmongManyIsWrittenOnceWithItsLastValue)
+{
+	// Over 64 properties the writer finds the superseded ones another way (a hash set, not a
+	// bit mask): the rule must not change.
+	Payload p = accelPayload();
+	auto &sticky = p.devices[0].streams[0].sticky;
+	for (int i = 0; i < 100; i++) {
+		const char key[5] = {'K', char('A' + i / 26 % 26), char('A' + i % 26), '0', 0};
+		sticky.push_back(property(FourCC(key), floats(1, { double(i) })));
+	}
+	sticky.push_back(property(FourCC("TMPC"), floats(1, { 26.0 })));
+	ASSERT_GT(sticky.size(), 64u);
+	const std::string line = payloadLine(p);
+	Record r(line);
+	ASSERT_TRUE(r.ok());
+	EXPECT_EQ(line.find("\"TMPC\":"), line.rfind("\"TMPC\":"));
+	JsonObject *accl = objectAt(arrayOf(objectAt(arrayOf(r.root(), "devices"), 0), "streams"), 0);
+	EXPECT_EQ(json_object_get_double_member(accl, "TMPC"), 26.0);
+	EXPECT_EQ(json_object_get_double_member(accl, "KAA0"), 0.0);
+	EXPECT_EQ(json_object_get_double_member(accl, "KDV0"), 99.0);
+}
+
 TEST(PayloadRecord, TextIsEscapedAndInvalidUtf8Replaced)
 {
 	Payload p = accelPayload();
