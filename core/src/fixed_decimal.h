@@ -93,75 +93,53 @@ inline std::uint64_t divPow10(std::uint64_t u, int d) noexcept
 	}
 }
 
-#if defined(__SIZEOF_INT128__)
-#define GPMF_HAVE_SHORT_FIXED 1
-// The common case of writeFixedDecimal() on little-endian machines: at most 7 decimals and 8 digits in all (sensor values),
-// laid out in one register: the digits, shifted past their leading zeros, with the point put
-// in; the trailing zeros are counted in the same word. No branch depends on the value.
+// The common case of writeFixedDecimal() on little-endian machines: at most 7 decimals and 8
+// digits in all (sensor values). The digits come from one register, shifted past their leading
+// zeros; two overlapping stores put the point between whole part and fraction, and the trailing
+// zeros are counted in the same word. No branch depends on the value. Stores up to 18 bytes.
 inline char *writeShortFixed(char *p, std::int64_t n, int decimals) noexcept
 {
 	*p = '-';
 	p += n < 0;
 	const std::uint64_t digits = eightDigits(static_cast<std::uint32_t>(n < 0 ? -n : n));
 	const std::uint64_t values = digits - 0x3030303030303030; // 0-9 per byte, first digit lowest
-	const int leadingZeros = values ? std::countr_zero(values) / 8 : 8;
-	const int trailingZeros = std::min(values ? std::countl_zero(values) / 8 : 8, decimals);
+	const int leadingZeros = std::countr_zero(values) / 8;    // 8 for 0
+	const int trailingZeros = std::min(std::countl_zero(values) / 8, decimals);
 	const int length = std::max(8 - leadingZeros, decimals + 1); // "0.05" keeps its "0"
 	const int whole = length - decimals;			       // 1 to 8
 	const std::uint64_t kept = digits >> (8 * (8 - length));
-	// In 128 bits: an 8-digit integer (whole = 8) shifts by 64.
-	__extension__ typedef unsigned __int128 Uint128;
-	const Uint128 wholeMask = (Uint128(1) << (8 * whole)) - 1;
-	const Uint128 text = (Uint128(kept) & wholeMask) | (Uint128('.') << (8 * whole)) |
-			     ((Uint128(kept) >> (8 * whole)) << (8 * whole + 8));
-	std::memcpy(p, &text, 16);
+	const std::uint64_t fraction = (kept >> (8 * whole - 8)) >> 8; // in two steps: whole = 8 is 64 bits
+	std::memcpy(p, &kept, 8);
+	p[whole] = '.';
+	std::memcpy(p + whole + 1, &fraction, 8);
 	// All-zero decimals go with their point: "12", not "12.".
 	return p + length + 1 - trailingZeros - (trailingZeros == decimals);
 }
-#endif
+
+/// writeFixedDecimal() for every case; out of line (json_writer.cpp).
+char *writeFixedDecimalGeneral(char *p, double v, int decimals) noexcept;
 
 /// v rounded to `decimals` places, trailing zeros dropped (appendJsonFixed() in json_writer.h);
-/// stores up to kJsonNumberRoom bytes at p and returns the end of the text.
+/// stores up to kJsonNumberRoom bytes at p and returns the end of the text. The sensor-value case
+/// is inline, small enough for the per-sample loops to keep it in their body.
 inline char *writeFixedDecimal(char *p, double v, int decimals) noexcept
 {
-	if (decimals < 0 || decimals > kMaxFixedDecimals)
-		return writeJsonNumber(p, v);
-	const double scaled = v * kPow10Double[decimals];
-	if (!(std::fabs(scaled) < kExactIntegerLimit - 1)) // NaN and Inf too
-		return writeJsonNumber(p, v);
-	// Half away from zero; the cast truncates, and |scaled| + 0.5 stays below 2^53.
-	const auto n = static_cast<std::int64_t>(scaled + (scaled < 0 ? -0.5 : 0.5));
-#ifdef GPMF_HAVE_SHORT_FIXED
-	if (std::endian::native == std::endian::little && decimals <= 7 && n < 100000000 && n > -100000000)
-		return writeShortFixed(p, n, decimals);
-#endif
-	if (n == 0) {
-		*p = '0'; // "-0.0001" to 3 places is 0, written as JSON.stringify writes -0
-		return p + 1;
+	if (std::endian::native == std::endian::little && decimals >= 0 && decimals <= 7) {
+		const double scaled = v * kPow10Double[decimals];
+		if (std::fabs(scaled) < 1e8) { // false for NaN and Inf
+			// Half away from zero, as writeFixedDecimalGeneral() rounds.
+			const auto n = static_cast<std::int64_t>(scaled + (scaled < 0 ? -0.5 : 0.5));
+			if (n < 100000000 && n > -100000000)
+				return writeShortFixed(p, n, decimals);
+		}
 	}
-	*p = '-';
-	p += n < 0;
-	const auto u = static_cast<std::uint64_t>(n < 0 ? -n : n);
-	const std::uint64_t unit = kPow10Int[decimals];
-	const std::uint64_t whole = divPow10(u, decimals);
-	std::uint64_t fraction = u - whole * unit;
-	p = writePadded(p, whole, digitCount(whole) + int(whole == 0));
-	if (fraction == 0)
-		return p;
-	int digits = decimals;
-	while (fraction % 10 == 0) {
-		fraction /= 10;
-		digits--;
-	}
-	*p = '.';
-	return writePadded(p + 1, fraction, digits);
+	return writeFixedDecimalGeneral(p, v, decimals);
 }
 
 /// A time in seconds to the nanosecond, as writeFixedDecimal(p, seconds, 9) writes it. Every
 /// sample has one, so the usual case (a time under 104 days) is laid out in registers too.
 inline char *writeSeconds(char *p, double seconds) noexcept
 {
-#ifdef GPMF_HAVE_SHORT_FIXED
 	const double ns = seconds * 1e9;
 	if (std::endian::native == std::endian::little && std::fabs(ns) < kExactIntegerLimit - 1) {
 		const auto n = static_cast<std::int64_t>(ns + (ns < 0 ? -0.5 : 0.5));
@@ -184,10 +162,9 @@ inline char *writeSeconds(char *p, double seconds) noexcept
 		p[0] = '.';
 		p[1] = char('0' + fraction / 100000000);
 		std::memcpy(p + 2, &last8, 8);
-		return p + 10 - (last8Values ? std::countl_zero(last8Values) / 8 : 8);
+		return p + 10 - std::countl_zero(last8Values) / 8;
 	}
-#endif
-	return writeFixedDecimal(p, seconds, 9);
+	return writeFixedDecimalGeneral(p, seconds, 9);
 }
 
 } // namespace gpmf::detail

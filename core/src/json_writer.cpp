@@ -375,6 +375,36 @@ char *detail::writeJsonNumber(char *p, double v) noexcept
 	return shortest::writeDecimal(p, bits >> 63, f, e);
 }
 
+char *detail::writeFixedDecimalGeneral(char *p, double v, int decimals) noexcept
+{
+	if (decimals < 0 || decimals > kMaxFixedDecimals)
+		return writeJsonNumber(p, v);
+	const double scaled = v * kPow10Double[decimals];
+	if (!(std::fabs(scaled) < kExactIntegerLimit - 1)) // NaN and Inf too
+		return writeJsonNumber(p, v);
+	// Half away from zero; the cast truncates, and |scaled| + 0.5 stays below 2^53.
+	const auto n = static_cast<std::int64_t>(scaled + (scaled < 0 ? -0.5 : 0.5));
+	if (n == 0) {
+		*p = '0'; // "-0.0001" to 3 places is 0, written as JSON.stringify writes -0
+		return p + 1;
+	}
+	*p = '-';
+	p += n < 0;
+	const auto u = static_cast<std::uint64_t>(n < 0 ? -n : n);
+	const std::uint64_t whole = divPow10(u, decimals);
+	std::uint64_t fraction = u - whole * kPow10Int[decimals];
+	p = writePadded(p, whole, digitCount(whole) + int(whole == 0));
+	if (fraction == 0)
+		return p;
+	int digits = decimals;
+	while (fraction % 10 == 0) {
+		fraction /= 10;
+		digits--;
+	}
+	*p = '.';
+	return writePadded(p + 1, fraction, digits);
+}
+
 char *detail::writeJsonFixed(char *p, double v, int decimals) noexcept
 {
 	return writeFixedDecimal(p, v, decimals);
