@@ -8,45 +8,6 @@
 
 namespace gpmf {
 
-std::optional<std::size_t> typeSize(char type) noexcept
-{
-	switch (type) {
-	case 'b':
-	case 'B':
-	case 'c':
-	case 'u':
-		return 1;
-	case 's':
-	case 'S':
-		return 2;
-	case 'l':
-	case 'L':
-	case 'f':
-	case 'F':
-	case 'q':
-		return 4;
-	case 'd':
-	case 'j':
-	case 'J':
-	case 'Q':
-		return 8;
-	case 'G':
-	case 'U':
-		return 16;
-	case 0:
-	case '?':
-	case '#':
-		return 0;
-	default:
-		return std::nullopt;
-	}
-}
-
-bool isTextType(char type) noexcept
-{
-	return type == 'c' || type == 'u' || type == 'F' || type == 'G' || type == 'U';
-}
-
 std::optional<Klv> KlvWalker::next() noexcept
 {
 	if (error_ || pos_ >= bytes_.size())

@@ -2,6 +2,7 @@
 // GPMF KLV framing: the 8-byte header (key, type, struct size, repeat) and a checked walk over siblings.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -16,12 +17,48 @@ namespace gpmf {
 inline constexpr int kMaxDepth = 16;
 inline constexpr std::size_t kKlvHeaderSize = 8;
 
+namespace detail {
+// What a type character is, looked up by its byte: every KLV header and every field of a TYPE is
+// checked, and a switch compiles to an indirect jump the branch predictor keeps missing.
+struct TypeInfo {
+	std::uint8_t size = 0;
+	bool defined = false;
+	bool text = false;
+};
+inline constexpr auto kTypeInfo = [] {
+	std::array<TypeInfo, 256> t{};
+	auto set = [&](const char *types, std::uint8_t size, bool text) {
+		for (const char *c = types; *c; c++)
+			t[static_cast<unsigned char>(*c)] = TypeInfo{size, true, text};
+	};
+	set("bB", 1, false);
+	set("cu", 1, true);
+	set("sS", 2, false);
+	set("lLfq", 4, false);
+	set("F", 4, true);
+	set("djJQ", 8, false);
+	set("GU", 16, true);
+	set("?#", 0, false);
+	t[0] = TypeInfo{0, true, false};
+	return t;
+}();
+} // namespace detail
+
 /// Size in bytes of one element of a basic type character, 0 for nested (type 0),
 /// complex ('?') and compressed ('#'), nullopt for characters GPMF does not define.
-std::optional<std::size_t> typeSize(char type) noexcept;
+inline std::optional<std::size_t> typeSize(char type) noexcept
+{
+	const detail::TypeInfo &info = detail::kTypeInfo[static_cast<unsigned char>(type)];
+	if (!info.defined)
+		return std::nullopt;
+	return info.size;
+}
 
 /// True for the types whose elements come out as text (c, u, F, G, U).
-bool isTextType(char type) noexcept;
+inline bool isTextType(char type) noexcept
+{
+	return detail::kTypeInfo[static_cast<unsigned char>(type)].text;
+}
 
 struct Klv {
 	FourCC key;
