@@ -99,8 +99,9 @@ int main(int argc, char **argv)
 		line.clear();
 		if (gps)
 			gps->begin(line, file);
+		gpmf::Payload payload; // one for all: decodeInto() reuses its memory
 		for (std::size_t i = 0; i < split.payloads.size(); i++) {
-			const auto payload = decoder.decode(split.payloads[i].bytes, times[i].pts, times[i].duration);
+			decoder.decodeInto(payload, split.payloads[i].bytes, times[i].pts, times[i].duration);
 			for (const auto &d : payload.diagnostics)
 				std::fprintf(stderr, "gpmf-dump: %s: payload %zu: %s\n", file, i, d.message().c_str());
 			if (gps) {

@@ -3,6 +3,8 @@
 // The first byte picks the options (raw, filters, GPS limits, timing, split records) so that
 // every path of the decoder runs; the rest is the payload.
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -92,12 +94,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 	double pts, duration;
 	timingFrom(bits, pts, duration);
 
-	Decoder decoder(optionsFrom(bits));
-	// Twice, as consecutive payloads: the second one runs the rate fit and summary updates.
-	for (int i = 0; i < 2; i++) {
-		const Payload payload = decoder.decode(payloadBytes, pts + i * duration, duration);
+	Decoder decoder(optionsFrom(bits)), fresh(optionsFrom(bits));
+	Payload payload; // reused, as the element does; `fresh` decodes afresh for comparison
+	// Twice, as consecutive payloads: the second one runs the rate fit and summary updates, and
+	// the first half of the input before them fills the reused Payload with another layout.
+	decoder.decodeInto(payload, payloadBytes.first(payloadBytes.size() / 2), pts, duration);
+	fresh.decode(payloadBytes.first(payloadBytes.size() / 2), pts, duration);
+	for (int i = 1; i <= 2; i++) {
+		decoder.decodeInto(payload, payloadBytes, pts + i * duration, duration);
 		fuzz::requireConsistent(payload, payloadBytes.size());
 		writeRecords(payload, bits & 0x80);
+		std::string out, expected;
+		writePayloadRecord(out, payload);
+		writePayloadRecord(expected, fresh.decode(payloadBytes, pts + i * duration, duration));
+		if (out != expected) {
+			std::fprintf(stderr, "fuzz-decode: decodeInto() differs from decode()\n");
+			std::abort();
+		}
 	}
 	std::string out;
 	writeSummaryRecord(out, decoder.summary());

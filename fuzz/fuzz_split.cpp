@@ -51,14 +51,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 	if (times.size() != split.payloads.size())
 		fail("one time per payload", times.size());
 
-	Decoder decoder;
-	std::string out;
+	// One decoder reuses a Payload, as the element does; a second decodes afresh: same records.
+	Decoder decoder, fresh;
+	Payload payload;
+	std::string out, expected;
 	for (std::size_t i = 0; i < split.payloads.size(); i++) {
-		const Payload payload = decoder.decode(split.payloads[i].bytes, times[i].pts, times[i].duration);
+		decoder.decodeInto(payload, split.payloads[i].bytes, times[i].pts, times[i].duration);
 		fuzz::requireConsistent(payload, split.payloads[i].bytes.size());
 		out.clear();
 		writePayloadRecord(out, payload);
 		fuzz::requireJsonRecord(out, "payload");
+		expected.clear();
+		writePayloadRecord(expected, fresh.decode(split.payloads[i].bytes, times[i].pts, times[i].duration));
+		if (out != expected)
+			fail("decodeInto() differs from decode()", i);
 	}
 	out.clear();
 	writeSummaryRecord(out, decoder.summary());

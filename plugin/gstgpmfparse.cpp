@@ -156,6 +156,7 @@ struct GstGpmfParseState {
 
 	// Streaming thread only (chain, serialized events, and state changes with pads inactive).
 	gpmf::Decoder decoder;
+	gpmf::Payload payload; ///< the payload being pushed; its memory serves the next one
 	std::size_t recordSizeHint = 4096; ///< bytes to reserve for the next payload record
 	std::uint64_t appliedOptionsVersion = std::numeric_limits<std::uint64_t>::max();
 	GstSegment segment;
@@ -820,7 +821,8 @@ static GstFlowReturn gst_gpmf_parse_decode(GstGpmfParse *self, const Snapshot &s
 		return gst_gpmf_parse_skip_payload(self, snap, pts, duration, "Empty GPMF payload", detail);
 	}
 
-	const gpmf::Payload payload = st.decoder.decode(bytes, toSeconds(pts), toSeconds(duration));
+	gpmf::Payload &payload = st.payload;
+	st.decoder.decodeInto(payload, bytes, toSeconds(pts), toSeconds(duration));
 	const bool hasSamples = gpmf::windowHasSamples(payload, {});
 
 	if (!payload.diagnostics.empty()) {

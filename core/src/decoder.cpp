@@ -41,6 +41,9 @@ std::string joinPath(const std::string &parent, FourCC key)
 struct Context {
 	const DecodeOptions &options;
 	Payload &payload;
+	// Lists of KLVs, reused stream after stream (each would be an allocation per stream).
+	std::vector<Klv> children, data, streams;
+	Values extraSlot; ///< the second and later data KLVs of a multi-sample stream
 
 	void report(Diagnostic d, const std::string &path)
 	{
@@ -76,10 +79,29 @@ bool wanted(const std::vector<FourCC> &filter, FourCC key)
 	return filter.empty() || std::find(filter.begin(), filter.end(), key) != filter.end();
 }
 
-std::vector<std::string> unitsOf(const Values &v)
+// Element `n` of `list`, added when the list is shorter: the decoder fills the devices, streams
+// and properties of the payload before in place, so their memory serves again.
+template<typename T>
+T &reuse(std::vector<T> &list, std::size_t n)
 {
-	// One string (SIUN "m/s²") applies to every field; fixed-width arrays give one unit per field.
-	return v.texts;
+	if (n == list.size())
+		list.emplace_back();
+	return list[n];
+}
+
+// Drops what the payload before had beyond the first `n`.
+template<typename T>
+void keepFirst(std::vector<T> &list, std::size_t n)
+{
+	if (list.size() > n)
+		list.erase(list.begin() + std::ptrdiff_t(n), list.end());
+}
+
+void assignJoinedText(std::string &out, const Values &v)
+{
+	out.clear();
+	for (const auto &t : v.texts)
+		out += t;
 }
 
 // Divides each numeric field by its SCAL entry: one value for all fields, or one per field.
@@ -161,14 +183,31 @@ bool remapAxes(Values &v, std::vector<std::int8_t> &precision, const std::vector
 	return true;
 }
 
-void decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, Device &device)
+// Everything a Stream holds from the payload before, emptied; its memory stays.
+void resetStream(Stream &s)
+{
+	s.name.clear();
+	s.values.clearSamples();
+	s.slotSizes.clear();
+	s.times.clear();
+	s.utc.clear();
+	s.tsmp.reset();
+	s.stmp.reset();
+	s.timo = 0;
+	s.rate = 0;
+	s.raw = false;
+}
+
+// Decodes a STRM into `stream` (a Stream of the payload before, reused); false when it is left
+// out (filtered).
+bool decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, Device &device, Stream &stream)
 {
 	const std::string path = joinPath(parentPath, strm.key);
-	std::vector<Klv> children;
-	children.reserve(16); // a STRM has about 8 to 12 KLVs: one allocation instead of five
+	std::vector<Klv> &children = ctx.children;
+	children.clear();
 	ctx.forEachChild(strm, path, [&](const Klv &k) { children.push_back(k); });
 
-	Stream stream;
+	resetStream(stream);
 	// The data is the last KLV of the nest; multi-sample streams repeat its key.
 	const Klv *last = nullptr;
 	for (auto it = children.rbegin(); it != children.rend(); ++it)
@@ -178,15 +217,14 @@ void decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, 
 		}
 	stream.key = last ? last->key : FourCC("STRM");
 	if (!wanted(ctx.options.streams, stream.key))
-		return;
+		return false;
 
 	std::string complexType;
 	// SCAL and MTRX stay in `sticky`; their places there, read once every KLV is in.
 	std::size_t scaleAt = SIZE_MAX, mtrxAt = SIZE_MAX;
 	std::string orin, orio;
-	std::size_t dataCount = 0;
-	stream.sticky.reserve(children.size());
-	bool haveSiUnits = false;
+	std::size_t sticky = 0, dataCount = 0;
+	bool haveUnits = false, haveSiUnits = false;
 	std::uint8_t unitStructSize = 0;
 	for (const auto &k : children) {
 		if (last && k.key == last->key) {
@@ -198,45 +236,52 @@ void decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, 
 			ctx.report(Diagnostic{Errc::BadStructure, k.offset, k.key.str(), "nested KLV not understood here"}, path);
 			continue;
 		}
-		auto decoded = decodeValues(k);
-		if (decoded.error) {
-			ctx.report(*decoded.error, path);
+		Property &property = reuse(stream.sticky, sticky);
+		if (auto error = decodeValuesInto(property.values, k)) {
+			ctx.report(*error, path);
 			continue;
 		}
-		Values &v = decoded.values;
+		const Values &v = property.values;
 		const FourCC key = k.key;
+		property.key = key;
+		// One string (SIUN "m/s²") applies to every field; fixed-width arrays give one unit per field.
 		if (key == FourCC("STNM"))
-			stream.name = v.joinedText();
+			assignJoinedText(stream.name, v);
 		else if (key == FourCC("SIUN")) {
-			stream.units = unitsOf(v);
+			stream.units = v.texts;
 			unitStructSize = k.structSize;
-			haveSiUnits = true;
+			haveUnits = haveSiUnits = true;
 		} else if (key == FourCC("UNIT")) {
 			if (!haveSiUnits) {
-				stream.units = unitsOf(v);
+				stream.units = v.texts;
 				unitStructSize = k.structSize;
+				haveUnits = true;
 			}
 		} else if (key == FourCC("TYPE"))
-			complexType = v.joinedText();
+			assignJoinedText(complexType, v);
 		else if (key == FourCC("SCAL"))
-			scaleAt = stream.sticky.size();
+			scaleAt = sticky;
 		else if (key == FourCC("MTRX"))
-			mtrxAt = stream.sticky.size();
+			mtrxAt = sticky;
 		else if (key == FourCC("ORIN"))
-			orin = v.joinedText();
+			assignJoinedText(orin, v);
 		else if (key == FourCC("ORIO"))
-			orio = v.joinedText();
+			assignJoinedText(orio, v);
 		else if (key == FourCC("TSMP") && !v.numbers.empty())
 			stream.tsmp = toUint64(v.numbers[0]);
 		else if (key == FourCC("STMP") && !v.numbers.empty())
 			stream.stmp = toUint64(v.numbers[0]);
 		else if (key == FourCC("TIMO") && !v.numbers.empty() && std::isfinite(v.numbers[0]))
 			stream.timo = v.numbers[0];
-		stream.sticky.push_back(Property{key, std::move(v)});
+		sticky++;
 	}
+	keepFirst(stream.sticky, sticky);
+	if (!haveUnits)
+		stream.units.clear();
 
 	// Nested data (FACE with TICK/TOCK inside) holds the real data KLVs one level down.
-	std::vector<Klv> flattened;
+	std::vector<Klv> &flattened = ctx.data;
+	flattened.clear();
 	flattened.reserve(dataCount);
 	for (const Klv &k : children) {
 		if (!last || k.key != last->key)
@@ -261,26 +306,28 @@ void decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, 
 			     stream.key == FourCC("HUES");
 	bool first = true;
 	for (const Klv &k : flattened) {
-		auto decoded = decodeValues(k, complexType);
-		if (decoded.error) {
-			if (decoded.error->code == Errc::Unsupported)
+		// The first decodes straight into the stream; later slots are appended to it.
+		Values &slot = first ? stream.values : ctx.extraSlot;
+		if (auto error = decodeValuesInto(slot, k, complexType)) {
+			if (error->code == Errc::Unsupported)
 				ctx.payload.unsupported.push_back(joinPath(path, k.key));
-			ctx.report(*decoded.error, path);
+			ctx.report(*error, path);
 			continue;
 		}
 		if (first) {
-			stream.values = std::move(decoded.values);
 			first = false;
-		} else if (decoded.values.fields.size() == stream.values.fields.size()) {
-			stream.values.append(decoded.values);
+		} else if (slot.fields.size() == stream.values.fields.size()) {
+			stream.values.append(slot);
 		} else {
 			ctx.report(Diagnostic{Errc::BadSize, k.offset, {}, "layout differs from the first sample"},
 				   joinPath(path, k.key));
 			continue;
 		}
 		if (grouped)
-			stream.slotSizes.push_back(decoded.values.sampleCount);
+			stream.slotSizes.push_back(slot.sampleCount);
 	}
+	if (first) // no data KLV decoded: no fields either
+		stream.values = Values{};
 
 	// Karma writes one-letter units per field as a single string (UNIT 'c' 1 2 "ss" for TYPE "JJ").
 	const std::size_t nFields = stream.values.fields.size();
@@ -305,7 +352,7 @@ void decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, 
 	}
 	const std::string_view order = stream.raw ? std::string_view(orin) : remapped ? std::string_view(orio) : orin;
 	stream.fields = detail::fieldNames(stream.key, stream.values.fields.size(), order, device.name, stream.name);
-	device.streams.push_back(std::move(stream));
+	return true;
 }
 
 bool deviceWanted(const DecodeOptions &options, const Device &device)
@@ -317,11 +364,17 @@ bool deviceWanted(const DecodeOptions &options, const Device &device)
 			   [&](const std::string &d) { return d == id || d == device.name; });
 }
 
-void decodeDevice(Context &ctx, const Klv &devc)
+// Decodes a DEVC into `device` (a Device of the payload before, reused); false when it is left
+// out (filtered).
+bool decodeDevice(Context &ctx, const Klv &devc, Device &device)
 {
 	const std::string path = devc.key.str();
-	Device device;
-	std::vector<Klv> streams;
+	device.id = 0;
+	device.idText.clear();
+	device.name.clear();
+	std::size_t properties = 0;
+	std::vector<Klv> &streams = ctx.streams;
+	streams.clear();
 	ctx.forEachChild(devc, path, [&](const Klv &k) {
 		if (k.key == FourCC("STRM") && k.isNested()) {
 			streams.push_back(k);
@@ -331,30 +384,35 @@ void decodeDevice(Context &ctx, const Klv &devc)
 			ctx.report(Diagnostic{Errc::BadStructure, k.offset, k.key.str(), "nested KLV not understood in a DEVC"}, path);
 			return;
 		}
-		auto decoded = decodeValues(k);
-		if (decoded.error) {
-			ctx.report(*decoded.error, path);
+		Property &property = reuse(device.properties, properties);
+		if (auto error = decodeValuesInto(property.values, k)) {
+			ctx.report(*error, path);
 			return;
 		}
+		const Values &v = property.values;
 		if (k.key == FourCC("DVID")) {
-			if (k.type == 'F' || decoded.values.textFieldCount()) {
-				device.idText = decoded.values.joinedText();
+			if (k.type == 'F' || v.textFieldCount()) {
+				assignJoinedText(device.idText, v);
 			} else {
 				// clamp() passes NaN through, and converting NaN is undefined: no number, no id.
-				const double id = decoded.values.firstNumber();
+				const double id = v.firstNumber();
 				device.id = std::isnan(id) ? 0 : std::uint32_t(std::clamp(id, 0.0, 4294967295.0));
 			}
 		} else if (k.key == FourCC("DVNM")) {
-			device.name = decoded.values.joinedText();
+			assignJoinedText(device.name, v);
 		} else {
-			device.properties.push_back(Property{k.key, std::move(decoded.values)});
+			property.key = k.key;
+			properties++;
 		}
 	});
+	keepFirst(device.properties, properties);
 	if (!deviceWanted(ctx.options, device))
-		return;
-	for (const auto &strm : streams)
-		decodeStream(ctx, strm, path, device);
-	ctx.payload.devices.push_back(std::move(device));
+		return false;
+	std::size_t kept = 0; // decodeStream() uses ctx.children and ctx.data, never ctx.streams
+	for (std::size_t i = 0; i < streams.size(); i++)
+		kept += decodeStream(ctx, streams[i], path, device, reuse(device.streams, kept));
+	keepFirst(device.streams, kept);
+	return true;
 }
 
 // Position of a named numeric field, or -1 (a TYPE may make any field text).
@@ -468,23 +526,37 @@ std::string Device::idString() const
 	return idText.empty() ? std::to_string(id) : idText;
 }
 
-Payload decodePayload(std::span<const std::uint8_t> bytes, const DecodeOptions &options)
+namespace {
+
+void decodePayloadInto(Payload &payload, std::span<const std::uint8_t> bytes, const DecodeOptions &options)
 {
-	Payload payload;
+	payload.index = 0;
 	payload.pts = kNaN;
 	payload.duration = kNaN;
-	Context ctx{options, payload};
+	payload.diagnostics.clear();
+	payload.unsupported.clear();
+	Context ctx{options, payload, {}, {}, {}, {}};
+	std::size_t devices = 0;
 	KlvWalker walker(bytes);
 	while (auto klv = walker.next()) {
 		if (klv->key == FourCC("DEVC") && klv->isNested())
-			decodeDevice(ctx, *klv);
+			devices += decodeDevice(ctx, *klv, reuse(payload.devices, devices));
 		else
 			ctx.report(Diagnostic{Errc::BadStructure, klv->offset, klv->key.str(),
 					      "top-level KLV is not a DEVC"},
 				   {});
 	}
+	keepFirst(payload.devices, devices);
 	if (walker.error())
 		ctx.report(*walker.error(), {});
+}
+
+} // namespace
+
+Payload decodePayload(std::span<const std::uint8_t> bytes, const DecodeOptions &options)
+{
+	Payload payload;
+	decodePayloadInto(payload, bytes, options);
 	return payload;
 }
 
@@ -523,7 +595,14 @@ Decoder::StreamHistory &Decoder::historyFor(const Device &device, const Stream &
 
 Payload Decoder::decode(std::span<const std::uint8_t> bytes, double pts, double duration)
 {
-	Payload payload = decodePayload(bytes, options_);
+	Payload payload;
+	decodeInto(payload, bytes, pts, duration);
+	return payload;
+}
+
+void Decoder::decodeInto(Payload &payload, std::span<const std::uint8_t> bytes, double pts, double duration)
+{
+	decodePayloadInto(payload, bytes, options_);
 	payload.index = nextIndex_++;
 	payload.pts = pts;
 	payload.duration = duration;
@@ -581,7 +660,6 @@ Payload Decoder::decode(std::span<const std::uint8_t> bytes, double pts, double 
 			h.seen = true;
 		}
 	}
-	return payload;
 }
 
 Summary Decoder::summary() const

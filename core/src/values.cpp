@@ -37,15 +37,33 @@ std::string_view trimText(std::string_view s) noexcept
 	return s;
 }
 
-std::string hexText(const std::uint8_t *p, std::size_t n)
+void assignHex(std::string &out, const std::uint8_t *p, std::size_t n)
 {
 	static constexpr char kDigits[] = "0123456789abcdef";
-	std::string s(n * 2, '0');
+	out.resize(n * 2);
 	for (std::size_t i = 0; i < n; i++) {
-		s[2 * i] = kDigits[p[i] >> 4];
-		s[2 * i + 1] = kDigits[p[i] & 0xf];
+		out[2 * i] = kDigits[p[i] >> 4];
+		out[2 * i + 1] = kDigits[p[i] & 0xf];
 	}
-	return s;
+}
+
+// latin1ToUtf8() into a string whose memory is kept.
+void assignUtf8(std::string &out, std::string_view in)
+{
+	if (isValidUtf8(in)) {
+		out.assign(in);
+		return;
+	}
+	out.clear();
+	for (char ch : in) {
+		const auto c = std::uint8_t(ch);
+		if (c < 0x80) {
+			out += ch;
+		} else {
+			out += char(0xc0 | (c >> 6));
+			out += char(0x80 | (c & 0x3f));
+		}
+	}
 }
 
 double readNumber(char type, const std::uint8_t *p) noexcept
@@ -89,17 +107,17 @@ double readNumber(char type, const std::uint8_t *p) noexcept
 	}
 }
 
-std::string readText(const Field &field, const std::uint8_t *p)
+void readText(std::string &out, const Field &field, const std::uint8_t *p)
 {
 	switch (field.type) {
 	case 'G':
-		return hexText(p, 16);
-	case 'F': {
-		std::string s(reinterpret_cast<const char *>(p), 4);
-		return latin1ToUtf8(trimText(s));
-	}
+		assignHex(out, p, 16);
+		return;
+	case 'F':
+		assignUtf8(out, trimText(std::string_view(reinterpret_cast<const char *>(p), 4)));
+		return;
 	default:
-		return latin1ToUtf8(trimText(std::string_view(reinterpret_cast<const char *>(p), field.width)));
+		assignUtf8(out, trimText(std::string_view(reinterpret_cast<const char *>(p), field.width)));
 	}
 }
 
@@ -195,14 +213,13 @@ void Values::append(const Values &other)
 	sampleCount += other.sampleCount;
 }
 
-DecodedValues decodeValues(const Klv &klv, std::string_view complexType)
+std::optional<Diagnostic> decodeValuesInto(Values &v, const Klv &klv, std::string_view complexType)
 {
-	DecodedValues result;
-	Values &v = result.values;
 	v.type = klv.type;
+	v.sampleCount = 0;
 	auto fail = [&](Errc code, std::string detail) {
-		result.error = Diagnostic{code, klv.offset, klv.key.str(), std::move(detail)};
-		return result;
+		v.clearSamples();
+		return Diagnostic{code, klv.offset, klv.key.str(), std::move(detail)};
 	};
 
 	if (klv.type == '#')
@@ -210,11 +227,11 @@ DecodedValues decodeValues(const Klv &klv, std::string_view complexType)
 	if (klv.type == 0)
 		return fail(Errc::BadStructure, "nested KLV has no values");
 	if (klv.structSize == 0) {
+		v.clearSamples();
 		v.setFields({Field{klv.type, 0}});
-		return result; // no samples; keeps the stream with an empty list
+		return std::nullopt; // no samples; keeps the stream with an empty list
 	}
 
-	FieldList fields;
 	if (klv.type == '?') {
 		auto parsed = parseTypeDescriptor(complexType);
 		if (!parsed)
@@ -227,26 +244,27 @@ DecodedValues decodeValues(const Klv &klv, std::string_view complexType)
 		if (width != klv.structSize)
 			return fail(Errc::BadSize, "TYPE \"" + std::string(complexType) + "\" is " + std::to_string(width) +
 							   " bytes, struct size is " + std::to_string(klv.structSize));
-		fields = std::move(*parsed);
+		v.setFields(*parsed);
 	} else if (klv.type == 'c' || klv.type == 'u') {
 		// Struct size 1: one string of `repeat` characters; otherwise `repeat` fixed-width strings.
 		if (klv.structSize == 1) {
 			v.setFields({Field{'c', std::uint16_t(klv.repeat)}});
+			v.numbers.clear();
 			v.sampleCount = klv.repeat ? 1 : 0;
+			v.texts.resize(v.sampleCount);
 			if (klv.repeat)
-				v.texts.push_back(readText(v.fields[0], klv.data.data()));
-			return result;
+				readText(v.texts[0], v.fields[0], klv.data.data());
+			return std::nullopt;
 		}
-		fields.push_back(Field{'c', klv.structSize});
+		v.setFields({Field{'c', klv.structSize}});
 	} else {
 		const std::size_t size = *typeSize(klv.type);
 		if (klv.structSize % size != 0)
 			return fail(Errc::BadSize, "struct size " + std::to_string(klv.structSize) + " is not a multiple of " +
 							   std::to_string(size) + " for type '" + std::string(1, klv.type) + "'");
-		fields.assign(klv.structSize / size, Field{klv.type, std::uint16_t(size)});
+		v.setFields(FieldList(klv.structSize / size, Field{klv.type, std::uint16_t(size)}));
 	}
 
-	v.setFields(fields);
 	v.sampleCount = klv.repeat;
 	const std::uint8_t *p = klv.data.data();
 	const std::size_t nFields = v.fields.size();
@@ -254,6 +272,7 @@ DecodedValues decodeValues(const Klv &klv, std::string_view complexType)
 	if (v.textFieldCount() == 0 && klv.type != '?') {
 		const std::size_t count = std::size_t{klv.repeat} * nFields;
 		const std::size_t step = *typeSize(klv.type);
+		v.texts.clear();
 		v.numbers.resize(count);
 		double *out = v.numbers.data();
 		switch (klv.type) {
@@ -271,38 +290,37 @@ DecodedValues decodeValues(const Klv &klv, std::string_view complexType)
 			decodeUniform(p, count, step, out, [t](const std::uint8_t *q) { return readNumber(t, q); });
 		}
 		}
-		return result;
+		return std::nullopt;
 	}
 
-	v.numbers.reserve(std::size_t{klv.repeat} * v.numericFieldCount());
-	v.texts.reserve(std::size_t{klv.repeat} * v.textFieldCount());
+	// Sized up front, then filled in place: the strings keep the memory of an earlier payload.
+	v.numbers.resize(std::size_t{klv.repeat} * v.numericFieldCount());
+	v.texts.resize(std::size_t{klv.repeat} * v.textFieldCount());
+	double *number = v.numbers.data();
+	std::string *text = v.texts.data();
 	for (std::size_t s = 0; s < klv.repeat; s++) {
 		for (const auto &f : v.fields) {
 			if (isTextType(f.type))
-				v.texts.push_back(readText(f, p));
+				readText(*text++, f, p);
 			else
-				v.numbers.push_back(readNumber(f.type, p));
+				*number++ = readNumber(f.type, p);
 			p += f.width;
 		}
 	}
+	return std::nullopt;
+}
+
+DecodedValues decodeValues(const Klv &klv, std::string_view complexType)
+{
+	DecodedValues result;
+	result.error = decodeValuesInto(result.values, klv, complexType);
 	return result;
 }
 
 std::string latin1ToUtf8(std::string_view in)
 {
-	if (isValidUtf8(in))
-		return std::string(in);
 	std::string out;
-	out.reserve(in.size() + 8);
-	for (char ch : in) {
-		const auto c = std::uint8_t(ch);
-		if (c < 0x80) {
-			out += ch;
-		} else {
-			out += char(0xc0 | (c >> 6));
-			out += char(0x80 | (c & 0x3f));
-		}
-	}
+	assignUtf8(out, in);
 	return out;
 }
 

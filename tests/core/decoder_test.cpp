@@ -9,6 +9,7 @@
 #include "gpmf/decoder.h"
 #include "gpmf/gps.h"
 #include "gpmf/klv_writer.h"
+#include "gpmf/records.h"
 
 using namespace gpmf;
 
@@ -449,4 +450,72 @@ TEST(Decoder, CorruptPayloadsAreCounted)
 	std::vector<std::uint8_t> junk(64, 0xee);
 	decoder.decode(junk, 0, 1);
 	EXPECT_EQ(decoder.summary().corruptPayloads, 1u);
+}
+
+namespace {
+
+// Everything a decoded payload says, as text: its record plus what the record leaves out.
+std::string describe(const Payload &p)
+{
+	std::string out;
+	writePayloadRecord(out, p);
+	for (const auto &d : p.diagnostics)
+		out += "\ndiagnostic " + d.message();
+	for (const auto &u : p.unsupported)
+		out += "\nunsupported " + u;
+	for (const auto &d : p.devices)
+		for (const auto &s : d.streams) {
+			out += "\n" + s.key.str() + " sticky";
+			for (const auto &prop : s.sticky)
+				out += " " + prop.key.str() + ":" + std::to_string(prop.values.numbers.size()) + "/" +
+				       std::to_string(prop.values.texts.size());
+			out += " units " + std::to_string(s.units.size()) + " utc " + std::to_string(s.utc.size());
+		}
+	return out;
+}
+
+} // namespace
+
+// decodeInto() fills the devices, streams and properties of the payload before in place: whatever
+// that payload held (more devices, other streams, text where numbers are now, GPS UTC, an error),
+// the result equals a fresh decode().
+TEST(Decoder, DecodeIntoAReusedPayloadEqualsAFreshDecode)
+{
+	const auto accel = camera([](KlvWriter &w) { accelStream(w, {981, 10, -20, 979, 12, -18}); });
+	auto twoDevices = camera([](KlvWriter &w) {
+		w.begin(FourCC("STRM"));
+		w.string(FourCC("TYPE"), "Ff");
+		w.raw(FourCC("SCEN"), '?', 8, 1, std::vector<std::uint8_t>{'S', 'N', 'O', 'W', 0x3f, 0, 0, 0});
+		w.raw(FourCC("SCEN"), '?', 8, 0, {});
+		w.end();
+		accelStream(w, {1, 2, 3});
+		w.begin(FourCC("STRM"));
+		w.string(FourCC("STNM"), "Gyroscope with a name too long for a short string");
+		w.integers(FourCC("GYRO"), 's', {4, 5, 6}, 3);
+		w.end();
+	});
+	const auto drone = camera([](KlvWriter &w) { accelStream(w, {7, 8, 9}); }, 16835857, "GoPro Karma v1.0");
+	twoDevices.insert(twoDevices.end(), drone.begin(), drone.end());
+	const auto gps = gps5Payload("170417173103.000", 3, 150);
+	auto truncated = twoDevices;
+	truncated.resize(truncated.size() - 40);
+	const std::vector<std::uint8_t> junk(48, 0xee);
+	const std::vector<std::vector<std::uint8_t>> sequence{accel, twoDevices, gps, accel, truncated,
+							      junk, twoDevices, gps, twoDevices, accel};
+
+	for (const bool raw : {false, true}) {
+		DecodeOptions options;
+		options.raw = raw;
+		Decoder fresh(options), reusing(options);
+		Payload reused;
+		for (std::size_t i = 0; i < sequence.size(); i++) {
+			const Payload expected = fresh.decode(sequence[i], double(i), 1.0);
+			reusing.decodeInto(reused, sequence[i], double(i), 1.0);
+			EXPECT_EQ(describe(reused), describe(expected)) << "payload " << i << (raw ? " (raw)" : "");
+		}
+		std::string a, b;
+		writeSummaryRecord(a, fresh.summary());
+		writeSummaryRecord(b, reusing.summary());
+		EXPECT_EQ(a, b);
+	}
 }

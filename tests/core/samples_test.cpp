@@ -16,6 +16,7 @@
 
 #include "gpmf/decoder.h"
 #include "gpmf/gps.h"
+#include "gpmf/records.h"
 #include "gpmf/track_splitter.h"
 #include "samples.h"
 
@@ -459,4 +460,31 @@ TEST(KnownContents, Hero5MeasuredRates)
 	EXPECT_NEAR(rates["ACCL"], 202.0, 1.0);
 	EXPECT_NEAR(rates["GYRO"], 404.0, 2.0);
 	EXPECT_NEAR(rates["GPS5"], 18.2, 0.2);
+}
+
+// One Payload reused across every sample, camera after camera (the way the element decodes a
+// recording): each record equals the one a fresh decode() writes.
+TEST(EverySampleReused, DecodeIntoWritesTheRecordsOfAFreshDecode)
+{
+	const char *files[] = {"hero11-track.bin", "karma-track.bin", "hero5-track.bin", "fusion-track.bin",
+			       "hero7-track.bin", "hero8-basement-track.bin", "hero6+ble-track.bin", "hero6-track.bin",
+			       "hero7-udta-gpmf.raw", "hero6-photo-app6.raw", "hero11.raw"};
+	Payload reused;
+	std::size_t compared = 0;
+	for (const char *file : files) {
+		GPMF_REQUIRE_SAMPLE(path, file);
+		const auto bytes = readFile(path);
+		const auto split = splitRawTrack(bytes);
+		const auto times = rawTrackTimes(split.payloads);
+		Decoder fresh, reusing;
+		for (std::size_t i = 0; i < split.payloads.size(); i++) {
+			std::string expected, actual;
+			writePayloadRecord(expected, fresh.decode(split.payloads[i].bytes, times[i].pts, times[i].duration));
+			reusing.decodeInto(reused, split.payloads[i].bytes, times[i].pts, times[i].duration);
+			writePayloadRecord(actual, reused);
+			ASSERT_EQ(actual, expected) << file << " payload " << i;
+			compared++;
+		}
+	}
+	EXPECT_EQ(compared, 679u + 13 + 34 + 15 + 97 + 123 + 11 + 23 + 1 + 1 + 11);
 }

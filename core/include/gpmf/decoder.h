@@ -53,6 +53,10 @@ public:
 
 	/// Decodes the next payload, which covers [pts, pts + duration) seconds on the video timeline.
 	Payload decode(std::span<const std::uint8_t> bytes, double pts, double duration);
+	/// decode() into `payload`, reusing the memory it holds: pass the same Payload for every
+	/// payload of a recording and, once the layout has been seen, decoding allocates next to
+	/// nothing. The result is the same as decode()'s.
+	void decodeInto(Payload &payload, std::span<const std::uint8_t> bytes, double pts, double duration);
 
 	Summary summary() const;
 	const DecodeOptions &options() const noexcept { return options_; }

@@ -65,6 +65,9 @@ struct DecodedValues {
 	std::optional<Diagnostic> error;
 };
 DecodedValues decodeValues(const Klv &klv, std::string_view complexType = {});
+/// decodeValues() into `out`, reusing its memory (the decoder's way: a payload's KLVs have the
+/// layout of the one before). Returns the problem, if any; `out` then holds no samples.
+std::optional<Diagnostic> decodeValuesInto(Values &out, const Klv &klv, std::string_view complexType = {});
 
 /// Converts Latin-1 (the camera's encoding for °, ², ³, µ) to UTF-8, keeping valid UTF-8 as it is.
 std::string latin1ToUtf8(std::string_view in);
