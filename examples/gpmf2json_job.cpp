@@ -47,9 +47,7 @@ public:
 		const std::string type = record["type"].string();
 		for (auto &output : outputs)
 			output->record(type, record, text);
-		// A "diagnostics" key can only be the record's own (strings escape their quotes), so
-		// most records are not walked a second time.
-		if (type == "payload" && text.find("\"diagnostics\":") != std::string_view::npos)
+		if (type == "payload" && mayHaveDiagnostics(text))
 			payloadDiagnostics(record);
 		else if (type == "summary")
 			summary(record);
@@ -63,6 +61,20 @@ public:
 	bool wantTelemetry() const override { return rawTrack != nullptr; }
 
 private:
+	// The contract puts "diagnostics" after "devices", last but for "unsupported": a payload
+	// record that has them ends with "..."}]}" (a diagnostic's message) or "..."]}" (a path),
+	// before its newline.
+	// Records without end in "}]}]}" or "[]}", so only those few are searched for the key (a
+	// search through every record's samples cost a tenth of the tool's time). A "diagnostics"
+	// found can only be the record's own: strings escape their quotes.
+	static bool mayHaveDiagnostics(std::string_view text)
+	{
+		while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+			text.remove_suffix(1);
+		return (text.ends_with("\"}]}") || text.ends_with("\"]}")) &&
+		       text.find("\"diagnostics\":") != std::string_view::npos;
+	}
+
 	void payloadDiagnostics(const json::Value &record)
 	{
 		// Parts of a payload (--interval) all carry its diagnostics: count them once.

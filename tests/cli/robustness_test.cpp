@@ -4,6 +4,7 @@
 // stop the other inputs.
 
 #include "cli_support.h"
+#include "gpmf/mp4_writer.h"
 #include "gpmf/track_splitter.h"
 
 using namespace gpmf::cli;
@@ -143,4 +144,34 @@ TEST(BadOutput, UnwritableOutputFailsWithTheReason)
 	r = run({ "-b", bin.string(), "-o", "/dev/full" });
 	EXPECT_EQ(r.status, 1);
 	EXPECT_NE(r.err.find("/dev/full: No space left on device"), std::string::npos) << r.err;
+}
+
+// Payloads decoded only in part say so on stderr, with their index and time: one cut short
+// (its record ends with a diagnostic) and one whose ACCL is compressed, which this decoder leaves
+// undecoded (its record ends with the "unsupported" list). The records keep what was decoded.
+TEST(BadInput, PartlyDecodedPayloadsAreReportedWithTheirTime)
+{
+	GPMF_REQUIRE_SAMPLE(bin, "hero5-track.bin");
+	TempDir dir;
+	const auto bytes = gpmf::test::readFile(bin);
+	gpmf::Mp4Recording recording;
+	for (const auto &p : gpmf::splitRawTrack(bytes).payloads)
+		recording.samples.push_back({ std::vector<std::uint8_t>(p.bytes.begin(), p.bytes.end()), 1001 });
+	recording.samples[3].data.resize(recording.samples[3].data.size() - 40);
+	auto &fifth = recording.samples[5].data;
+	const auto accl = std::search(fifth.begin(), fifth.end(), std::begin("ACCL"), std::end("ACCL") - 1);
+	ASSERT_NE(accl, fifth.end());
+	accl[4] = '#';
+	writeBytes(dir / "GX010001.MP4", gpmf::writeMp4(recording));
+
+	const Result r = run({ (dir / "GX010001.MP4").string() });
+	EXPECT_EQ(r.status, 1);
+	EXPECT_NE(r.err.find("payload 3 at 3.003 s: truncated"), std::string::npos) << r.err;
+	EXPECT_NE(r.err.find("payload 5 at 5.005 s: unsupported"), std::string::npos) << r.err;
+	const auto payloads = recordsOfType(parseNdjson(r.out), "payload");
+	ASSERT_EQ(payloads.size(), 34u);
+	EXPECT_TRUE(payloads[3].has("diagnostics"));
+	EXPECT_TRUE(payloads[5].has("unsupported"));
+	EXPECT_TRUE(findStream(payloads[5], "GYRO").has("samples"));
+	EXPECT_FALSE(payloads[4].has("diagnostics"));
 }
