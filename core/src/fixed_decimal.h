@@ -136,24 +136,33 @@ inline char *writeFixedDecimal(char *p, double v, int decimals) noexcept
 	return writeFixedDecimalGeneral(p, v, decimals);
 }
 
-/// A time in seconds to the nanosecond, as writeFixedDecimal(p, seconds, 9) writes it. Every
-/// sample has one, so the usual case (a time under 104 days) is laid out in registers too.
-inline char *writeSeconds(char *p, double seconds) noexcept
-{
-	const double ns = seconds * 1e9;
-	if (std::endian::native == std::endian::little && std::fabs(ns) < kExactIntegerLimit - 1) {
+/// Times in seconds to the nanosecond, as writeFixedDecimal(p, seconds, 9) writes them. Every
+/// sample has one, so the usual case (a time under 104 days) is laid out in registers too, and
+/// the digits of the whole seconds are kept from one time to the next: a stream's samples share
+/// them but for one change a second.
+class SecondsWriter {
+public:
+	char *write(char *p, double seconds) noexcept
+	{
+		const double ns = seconds * 1e9;
+		if (std::endian::native != std::endian::little || !(std::fabs(ns) < kExactIntegerLimit - 1))
+			return writeFixedDecimalGeneral(p, seconds, 9);
 		const auto n = static_cast<std::int64_t>(ns + (ns < 0 ? -0.5 : 0.5));
 		*p = '-';
 		p += n < 0;
 		const auto u = static_cast<std::uint64_t>(n < 0 ? -n : n);
 		const std::uint64_t whole = u / 1000000000; // below 10^7: 2^53 ns is 104 days
 		const auto fraction = static_cast<std::uint32_t>(u - whole * 1000000000);
-		const std::uint64_t wholeDigits = eightDigits(static_cast<std::uint32_t>(whole));
-		const std::uint64_t wholeValues = wholeDigits - 0x3030303030303030;
-		const int leadingZeros = wholeValues ? std::countr_zero(wholeValues) / 8 : 7; // "0" stays
-		const std::uint64_t kept = wholeDigits >> (8 * leadingZeros);
-		std::memcpy(p, &kept, 8);
-		p += 8 - leadingZeros;
+		if (whole != whole_) {
+			const std::uint64_t digits = eightDigits(static_cast<std::uint32_t>(whole));
+			const std::uint64_t values = digits - 0x3030303030303030;
+			const int leadingZeros = values ? std::countr_zero(values) / 8 : 7; // "0" stays
+			whole_ = whole;
+			wholeText_ = digits >> (8 * leadingZeros);
+			wholeLength_ = 8 - leadingZeros;
+		}
+		std::memcpy(p, &wholeText_, 8);
+		p += wholeLength_;
 		if (fraction == 0)
 			return p;
 		// Nine decimals: the first, then eight in one word whose trailing zeros are dropped.
@@ -164,7 +173,17 @@ inline char *writeSeconds(char *p, double seconds) noexcept
 		std::memcpy(p + 2, &last8, 8);
 		return p + 10 - std::countl_zero(last8Values) / 8;
 	}
-	return writeFixedDecimalGeneral(p, seconds, 9);
+
+private:
+	std::uint64_t whole_ = ~std::uint64_t(0); ///< no whole second yet
+	std::uint64_t wholeText_ = 0;
+	int wholeLength_ = 0;
+};
+
+/// One time, as SecondsWriter writes it.
+inline char *writeSeconds(char *p, double seconds) noexcept
+{
+	return SecondsWriter().write(p, seconds);
 }
 
 } // namespace gpmf::detail

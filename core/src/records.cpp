@@ -328,6 +328,7 @@ void writeNumericSamples(Sink &out, const Stream &s, const Window &win)
 		precision[f] = f < s.precision.size() ? s.precision[f] : kPrecisionShortest;
 	const std::size_t room = sampleRoom(fields);
 	const bool timed = !s.times.empty();
+	detail::SecondsWriter seconds;
 	bool first = true;
 	for (std::size_t i = 0; i < samples; i++) {
 		const double t = slotTime(s, i);
@@ -339,7 +340,7 @@ void writeNumericSamples(Sink &out, const Stream &s, const Window &win)
 		first = false;
 		if (timed) {
 			std::memcpy(p, "{\"t\":", 5);
-			p = detail::writeSeconds(p + 5, t);
+			p = seconds.write(p + 5, t);
 			std::memcpy(p, ",\"v\":", 5);
 			p += 5;
 		} else {
