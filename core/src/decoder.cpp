@@ -187,7 +187,7 @@ bool remapAxes(Values &v, std::vector<std::int8_t> &precision, const std::vector
 void resetStream(Stream &s)
 {
 	s.name.clear();
-	s.values.clearSamples();
+	// s.values is decoded into (its sizes kept: resizing to the same size writes nothing)
 	s.slotSizes.clear();
 	s.times.clear();
 	s.utc.clear();

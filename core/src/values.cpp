@@ -190,6 +190,8 @@ std::string Values::joinedText() const
 
 void Values::setFields(const FieldList &f)
 {
+	if (f == fields)
+		return; // the usual case when a Values is decoded into again: the counts stand
 	fields = f;
 	std::size_t numeric = 0;
 	for (const Field &field : fields)
