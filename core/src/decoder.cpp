@@ -4,6 +4,7 @@
 #include "gpmf/decoder.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
@@ -137,9 +138,17 @@ bool remapAxes(Values &v, std::vector<std::int8_t> &precision, const std::vector
 	const std::size_t n = v.fields.size();
 	if (n == 0 || v.textFieldCount() != 0)
 		return false;
-	std::vector<double> m(n * n, 0.0);
+	// The matrix on the stack for the usual 3 or 4 axes (every payload remaps ACCL and GYRO).
+	constexpr std::size_t kSmall = 16;
+	std::array<double, kSmall * kSmall> small{};
+	std::vector<double> large;
+	double *m = small.data();
+	if (n > kSmall) {
+		large.assign(n * n, 0.0);
+		m = large.data();
+	}
 	if (mtrx.size() == n * n) {
-		m = mtrx;
+		std::copy(mtrx.begin(), mtrx.end(), m);
 	} else if (orin.size() == n && orio.size() == n) {
 		for (std::size_t o = 0; o < n; o++) {
 			const int want = std::toupper(static_cast<unsigned char>(orio[o]));
@@ -155,19 +164,38 @@ bool remapAxes(Values &v, std::vector<std::int8_t> &precision, const std::vector
 	} else {
 		return false;
 	}
-	if (precision.size() == n) {
-		std::vector<std::int8_t> remapped(n, kPrecisionShortest);
-		for (std::size_t o = 0; o < n; o++) {
-			std::size_t sources = 0, from = 0;
-			for (std::size_t i = 0; i < n; i++)
-				if (m[o * n + i] != 0) {
-					sources++;
-					from = i;
-				}
-			if (sources == 1 && std::fabs(m[o * n + from]) == 1)
-				remapped[o] = precision[from];
+	// Each output's one source when it is a plain ±1 copy of an input (always for ORIN/ORIO).
+	std::array<std::int8_t, kSmall> smallRemapped{};
+	std::array<std::size_t, kSmall> smallSource{};
+	std::vector<std::int8_t> largeRemapped(n > kSmall ? n : 0);
+	std::vector<std::size_t> largeSource(n > kSmall ? n : 0);
+	std::int8_t *remapped = n > kSmall ? largeRemapped.data() : smallRemapped.data();
+	std::size_t *source = n > kSmall ? largeSource.data() : smallSource.data();
+	bool permutation = true;
+	for (std::size_t o = 0; o < n; o++) {
+		std::size_t sources = 0, from = 0;
+		for (std::size_t i = 0; i < n; i++)
+			if (m[o * n + i] != 0) {
+				sources++;
+				from = i;
+			}
+		const bool copy = sources == 1 && std::fabs(m[o * n + from]) == 1;
+		source[o] = from;
+		remapped[o] = copy && precision.size() == n ? precision[from] : kPrecisionShortest;
+		permutation = permutation && copy;
+	}
+	if (precision.size() == n)
+		std::copy_n(remapped, n, precision.begin());
+	if (permutation && n <= kSmall) {
+		// out = ±in[source], + 0.0 as the matrix product's sum gives +0 for a negated 0.
+		std::array<double, kSmall> in{};
+		for (std::size_t s = 0; s < v.sampleCount; s++) {
+			double *row = v.numbers.data() + s * n;
+			std::copy(row, row + n, in.begin());
+			for (std::size_t o = 0; o < n; o++)
+				row[o] = m[o * n + source[o]] * in[source[o]] + 0.0;
 		}
-		precision = std::move(remapped);
+		return true;
 	}
 	std::vector<double> in(n);
 	for (std::size_t s = 0; s < v.sampleCount; s++) {

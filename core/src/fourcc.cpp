@@ -24,14 +24,4 @@ std::string FourCC::str() const
 	return s;
 }
 
-bool FourCC::isValid() const noexcept
-{
-	for (int i = 0; i < 4; i++) {
-		const char c = at(i);
-		if (c < 0x20 || c >= 0x7f)
-			return false;
-	}
-	return true;
-}
-
 } // namespace gpmf

@@ -26,8 +26,15 @@ public:
 	constexpr char at(int i) const noexcept { return char((value_ >> (24 - 8 * i)) & 0xff); }
 	/// The four characters; bytes outside printable ASCII become '?' so output stays valid text.
 	std::string str() const;
-	/// True if every byte is printable 7-bit ASCII (what GPMF allows in keys).
-	bool isValid() const noexcept;
+	/// True if every byte is printable 7-bit ASCII (what GPMF allows in keys). Inline: every KLV
+	/// header is checked.
+	constexpr bool isValid() const noexcept
+	{
+		for (int i = 0; i < 4; i++)
+			if (at(i) < 0x20 || at(i) >= 0x7f)
+				return false;
+		return true;
+	}
 
 	friend constexpr bool operator==(FourCC a, FourCC b) noexcept { return a.value_ == b.value_; }
 	friend constexpr bool operator<(FourCC a, FourCC b) noexcept { return a.value_ < b.value_; }
