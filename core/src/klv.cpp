@@ -12,6 +12,31 @@ std::optional<Klv> KlvWalker::next() noexcept
 {
 	if (error_ || pos_ >= bytes_.size())
 		return std::nullopt;
+	// The usual KLV, whole and well formed, read straight from the bytes; anything else (the
+	// end, padding, damage) takes the careful path below.
+	const std::size_t left = bytes_.size() - pos_;
+	if (left >= kKlvHeaderSize) {
+		const std::uint8_t *p = bytes_.data() + pos_;
+		const FourCC key(loadBe32(p));
+		const std::size_t dataSize = std::size_t{p[5]} * loadBe16(p + 6);
+		const std::size_t padded = (dataSize + 3) & ~std::size_t{3};
+		if (key.isValid() && detail::kTypeInfo[p[4]].defined && padded <= left - kKlvHeaderSize) {
+			Klv klv;
+			klv.key = key;
+			klv.type = char(p[4]);
+			klv.structSize = p[5];
+			klv.repeat = loadBe16(p + 6);
+			klv.data = bytes_.subspan(pos_ + kKlvHeaderSize, dataSize);
+			klv.offset = base_ + pos_;
+			pos_ += kKlvHeaderSize + padded;
+			return klv;
+		}
+	}
+	return nextChecked();
+}
+
+std::optional<Klv> KlvWalker::nextChecked() noexcept
+{
 
 	ByteReader reader(bytes_.subspan(pos_));
 	const std::size_t at = base_ + pos_;

@@ -2,6 +2,7 @@
 // Decoding KLV data into numbers and text, including complex structures described by TYPE.
 #include "gpmf/values.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "gpmf/byte_reader.h"
@@ -208,6 +209,15 @@ void Values::setFields(const FieldList &f)
 		slot_[i] = isTextType(fields[i].type) ? text++ : n++;
 }
 
+void Values::setUniformFields(std::size_t count, Field field)
+{
+	if (fields.size() == count && std::all_of(fields.begin(), fields.end(), [&](const Field &f) { return f == field; }))
+		return;
+	fields.assign(count, field);
+	numericFields_ = isTextType(field.type) ? 0 : count;
+	slot_.clear();
+}
+
 void Values::append(const Values &other)
 {
 	numbers.insert(numbers.end(), other.numbers.begin(), other.numbers.end());
@@ -250,7 +260,7 @@ std::optional<Diagnostic> decodeValuesInto(Values &v, const Klv &klv, std::strin
 	} else if (klv.type == 'c' || klv.type == 'u') {
 		// Struct size 1: one string of `repeat` characters; otherwise `repeat` fixed-width strings.
 		if (klv.structSize == 1) {
-			v.setFields({Field{'c', std::uint16_t(klv.repeat)}});
+			v.setUniformFields(1, Field{'c', std::uint16_t(klv.repeat)});
 			v.numbers.clear();
 			v.sampleCount = klv.repeat ? 1 : 0;
 			v.texts.resize(v.sampleCount);
@@ -258,13 +268,13 @@ std::optional<Diagnostic> decodeValuesInto(Values &v, const Klv &klv, std::strin
 				readText(v.texts[0], v.fields[0], klv.data.data());
 			return std::nullopt;
 		}
-		v.setFields({Field{'c', klv.structSize}});
+		v.setUniformFields(1, Field{'c', klv.structSize});
 	} else {
 		const std::size_t size = *typeSize(klv.type);
 		if (klv.structSize % size != 0)
 			return fail(Errc::BadSize, "struct size " + std::to_string(klv.structSize) + " is not a multiple of " +
 							   std::to_string(size) + " for type '" + std::string(1, klv.type) + "'");
-		v.setFields(FieldList(klv.structSize / size, Field{klv.type, std::uint16_t(size)}));
+		v.setUniformFields(klv.structSize / size, Field{klv.type, std::uint16_t(size)});
 	}
 
 	v.sampleCount = klv.repeat;

@@ -88,6 +88,8 @@ public:
 	const std::optional<Diagnostic> &error() const noexcept { return error_; }
 
 private:
+	std::optional<Klv> nextChecked() noexcept;
+
 	std::span<const std::uint8_t> bytes_;
 	std::size_t base_;
 	std::size_t pos_ = 0;

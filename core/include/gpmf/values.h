@@ -48,6 +48,9 @@ struct Values {
 
 	/// Sets fields and the numeric/text bookkeeping.
 	void setFields(const FieldList &f);
+	/// setFields() with `count` copies of one field, without building the list when it is there
+	/// already (a Values decoded into again).
+	void setUniformFields(std::size_t count, Field field);
 	/// Appends all samples of another Values with the same layout.
 	void append(const Values &other);
 	void clearSamples() noexcept { sampleCount = 0; numbers.clear(); texts.clear(); }
