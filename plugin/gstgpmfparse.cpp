@@ -40,6 +40,7 @@
 #include <exception>
 #include <limits>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <optional>
@@ -57,6 +58,7 @@
 #include "gpmf/track_splitter.h"
 
 #include "gstgpmf-utils.h"
+#include "gstgpmfparse-worker.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_gpmf_parse_debug);
 #define GST_CAT_DEFAULT gst_gpmf_parse_debug
@@ -94,9 +96,11 @@ struct Settings {
 	bool header = true;
 	bool summary = true;
 	gint maxErrors = -1;
+	bool workerThread = true;
 };
 
-// What the streaming thread needs from Settings for one buffer.
+// What handling one buffer or event needs from Settings, taken when it arrives: a property set
+// between two buffers applies from the second, whichever thread handles them.
 struct Snapshot {
 	GstClockTime interval;
 	bool postMessages;
@@ -104,6 +108,7 @@ struct Snapshot {
 	bool header;
 	bool summary;
 	gint maxErrors;
+	std::shared_ptr<const gpmf::DecodeOptions> options;
 };
 
 using RawClock = gpmf::RawTrackClock;
@@ -151,14 +156,23 @@ private:
 
 // C++ state of the element; GObject only zero-fills the instance struct, so it lives here.
 struct GstGpmfParseState {
+	explicit GstGpmfParseState(GstPad *srcpad) : worker(srcpad) {}
+
 	// Guarded by GST_OBJECT_LOCK.
 	Settings settings;
 
-	// Streaming thread only (chain, serialized events, and state changes with pads inactive).
+	// Hands buffers and serialized events to the thread that handles them (worker-thread).
+	GstGpmfParseWorker worker;
+	// Upstream's streaming thread: the decode options of the last snapshot.
+	std::uint64_t snapshotOptionsVersion = std::numeric_limits<std::uint64_t>::max();
+	std::shared_ptr<const gpmf::DecodeOptions> snapshotOptions;
+
+	// That thread only (the worker task, or upstream's streaming thread; state changes with
+	// pads inactive): what follows, up to the scheduler.
 	gpmf::Decoder decoder;
 	gpmf::Payload payload; ///< the payload being pushed; its memory serves the next one
 	std::size_t recordSizeHint = 4096; ///< bytes to reserve for the next payload record
-	std::uint64_t appliedOptionsVersion = std::numeric_limits<std::uint64_t>::max();
+	std::shared_ptr<const gpmf::DecodeOptions> appliedOptions; ///< what the decoder has
 	GstSegment segment;
 	bool needDiscont = true;
 	bool headerSent = false;
@@ -200,6 +214,7 @@ enum {
 	PROP_HEADER,
 	PROP_SUMMARY,
 	PROP_MAX_ERRORS,
+	PROP_WORKER_THREAD,
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
@@ -500,6 +515,9 @@ static void gst_gpmf_parse_set_property(GObject *object, guint prop_id, const GV
 		case PROP_MAX_ERRORS:
 			s.maxErrors = g_value_get_int(value);
 			break;
+		case PROP_WORKER_THREAD:
+			s.workerThread = g_value_get_boolean(value);
+			break;
 		default:
 			G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
 			break;
@@ -547,24 +565,37 @@ static void gst_gpmf_parse_get_property(GObject *object, guint prop_id, GValue *
 	case PROP_MAX_ERRORS:
 		g_value_set_int(value, s.maxErrors);
 		break;
+	case PROP_WORKER_THREAD:
+		g_value_set_boolean(value, s.workerThread);
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
 		break;
 	}
 }
 
-// Copies the settings for one buffer; changed decode options go to the decoder here, so the
-// decoder itself stays streaming-thread only.
+// Upstream's thread: copies the settings for one buffer or event (the decode options only
+// when they changed).
 static Snapshot gst_gpmf_parse_snapshot(GstGpmfParse *self)
 {
 	GstGpmfParseState &st = *self->state;
 	ObjectLocker lock(self);
 	const Settings &s = st.settings;
-	if (s.optionsVersion != st.appliedOptionsVersion) {
-		st.decoder.setOptions(s.options);
-		st.appliedOptionsVersion = s.optionsVersion;
+	if (s.optionsVersion != st.snapshotOptionsVersion || !st.snapshotOptions) {
+		st.snapshotOptions = std::make_shared<const gpmf::DecodeOptions>(s.options);
+		st.snapshotOptionsVersion = s.optionsVersion;
 	}
-	return Snapshot{s.interval, s.postMessages, s.timing, s.header, s.summary, s.maxErrors};
+	return Snapshot{s.interval, s.postMessages, s.timing, s.header, s.summary, s.maxErrors, st.snapshotOptions};
+}
+
+// The handling thread: changed decode options go to the decoder, which stays that thread's.
+static void gst_gpmf_parse_apply_options(GstGpmfParse *self, const Snapshot &snap)
+{
+	GstGpmfParseState &st = *self->state;
+	if (snap.options && snap.options != st.appliedOptions) {
+		st.decoder.setOptions(*snap.options);
+		st.appliedOptions = snap.options;
+	}
 }
 
 /* Output. */
@@ -1059,21 +1090,16 @@ static GstFlowReturn gst_gpmf_parse_drain_raw(GstGpmfParse *self, const Snapshot
 	}
 }
 
-static GstFlowReturn gst_gpmf_parse_chain(GstPad *, GstObject *parent, GstBuffer *buffer)
+// One input buffer: decoded, written and pushed (worker task, or upstream's thread).
+static GstFlowReturn gst_gpmf_parse_process_buffer(GstGpmfParse *self, GstBuffer *buffer, const Snapshot &snap)
 {
-	auto *self = GST_GPMF_PARSE(parent);
 	GstGpmfParseState &st = *self->state;
 
 	g_autoptr(GstBuffer) owned = buffer; // released on every path, exceptions included
-	// Without input caps, gpmd and raw input cannot be told apart and downstream has no caps.
-	if (!gst_pad_has_current_caps(self->sinkpad)) {
-		GST_WARNING_OBJECT(self, "buffer before caps");
-		return GST_FLOW_NOT_NEGOTIATED;
-	}
 	if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT))
 		st.needDiscont = true;
 	return gst_gpmf_parse_guard(self, GST_FLOW_ERROR, "chain", [&]() {
-		const Snapshot snap = gst_gpmf_parse_snapshot(self);
+		gst_gpmf_parse_apply_options(self, snap);
 		if (!st.rawInput)
 			return gst_gpmf_parse_chain_payload(self, snap, owned);
 		gst_adapter_push(st.adapter, std::exchange(owned, nullptr));
@@ -1141,9 +1167,10 @@ static void gst_gpmf_parse_ensure_segment(GstGpmfParse *self)
 	gst_pad_push_event(self->srcpad, gst_event_new_segment(&self->state->segment));
 }
 
-static gboolean gst_gpmf_parse_sink_event(GstPad *pad, GstObject *parent, GstEvent *event)
+// One input event, after the buffers before it (worker task, or upstream's thread).
+static gboolean gst_gpmf_parse_process_event(GstGpmfParse *self, GstPad *pad, GstEvent *event, const Snapshot &snap)
 {
-	auto *self = GST_GPMF_PARSE(parent);
+	GstObject *parent = GST_OBJECT(self);
 	GstGpmfParseState &st = *self->state;
 
 	return gst_gpmf_parse_guard(self, gboolean(FALSE), "sink_event", [&]() -> gboolean {
@@ -1188,7 +1215,7 @@ static gboolean gst_gpmf_parse_sink_event(GstPad *pad, GstObject *parent, GstEve
 			if (!gst_pad_has_current_caps(self->sinkpad))
 				break;
 			gst_gpmf_parse_ensure_segment(self);
-			const Snapshot snap = gst_gpmf_parse_snapshot(self);
+			gst_gpmf_parse_apply_options(self, snap);
 			GstFlowReturn ret = GST_FLOW_OK;
 			if (st.rawInput)
 				ret = gst_gpmf_parse_drain_raw(self, snap, true);
@@ -1211,6 +1238,124 @@ static gboolean gst_gpmf_parse_sink_event(GstPad *pad, GstObject *parent, GstEve
 		}
 		return gst_pad_event_default(pad, parent, event);
 	});
+}
+
+static bool gst_gpmf_parse_is_serialized(GstEvent *event)
+{
+	// (GST_EVENT_IS_SERIALIZED mixes enum types, which C++20 deprecates.)
+	return gst_event_type_get_flags(GST_EVENT_TYPE(event)) & GST_EVENT_TYPE_SERIALIZED;
+}
+
+static bool gst_gpmf_parse_is_fatal(GstFlowReturn ret)
+{
+	return ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS;
+}
+
+static GstFlowReturn gst_gpmf_parse_chain(GstPad *, GstObject *parent, GstBuffer *buffer)
+{
+	auto *self = GST_GPMF_PARSE(parent);
+	GstGpmfParseWorker &worker = self->state->worker;
+	g_autoptr(GstBuffer) owned = buffer; // released on every path, exceptions included
+	// Without input caps, gpmd and raw input cannot be told apart and downstream has no caps.
+	if (!gst_pad_has_current_caps(self->sinkpad)) {
+		GST_WARNING_OBJECT(self, "buffer before caps");
+		return GST_FLOW_NOT_NEGOTIATED;
+	}
+	return gst_gpmf_parse_guard(self, GST_FLOW_ERROR, "chain", [&]() {
+		const Snapshot snap = gst_gpmf_parse_snapshot(self);
+		if (!worker.threaded())
+			return gst_gpmf_parse_process_buffer(self, std::exchange(owned, nullptr), snap);
+		std::shared_ptr<GstBuffer> held(std::exchange(owned, nullptr), [](GstBuffer *b) { gst_buffer_unref(b); });
+		return worker.submit([self, held, snap]() noexcept {
+			return gst_gpmf_parse_process_buffer(self, gst_buffer_ref(held.get()), snap);
+		});
+	});
+}
+
+static gboolean gst_gpmf_parse_sink_event(GstPad *pad, GstObject *parent, GstEvent *event)
+{
+	auto *self = GST_GPMF_PARSE(parent);
+	GstGpmfParseWorker &worker = self->state->worker;
+	// (Taking a snapshot allocates when the options changed: inside the guard.)
+	auto snapshotOf = [self]() {
+		return gst_gpmf_parse_guard(self, Snapshot{}, "sink_event", [self]() { return gst_gpmf_parse_snapshot(self); });
+	};
+	switch (GST_EVENT_TYPE(event)) {
+	case GST_EVENT_FLUSH_START: {
+		// Drops what waits and wakes upstream; the flush downstream makes a push in progress
+		// return, and the task pauses.
+		worker.flushStart();
+		const gboolean ok = gst_gpmf_parse_process_event(self, pad, event, snapshotOf());
+		worker.pauseAfterFlush();
+		return ok;
+	}
+	case GST_EVENT_FLUSH_STOP: {
+		// The task is paused: the flush is handled here, and downstream stops flushing before
+		// the task starts again.
+		const gboolean ok = gst_gpmf_parse_process_event(self, pad, event, snapshotOf());
+		worker.flushStop();
+		return ok;
+	}
+	case GST_EVENT_CAPS:
+		// Accepted or refused at once, so upstream knows: the inputs before them go first.
+		worker.drain();
+		return gst_gpmf_parse_process_event(self, pad, event, snapshotOf());
+	default:
+		break;
+	}
+	if (!worker.threaded() || !gst_gpmf_parse_is_serialized(event))
+		return gst_gpmf_parse_process_event(self, pad, event, snapshotOf());
+
+	const bool eos = GST_EVENT_TYPE(event) == GST_EVENT_EOS;
+	std::shared_ptr<GstEvent> held;
+	GstFlowReturn ret = GST_FLOW_ERROR;
+	gst_gpmf_parse_guard(self, 0, "sink_event", [&]() {
+		held.reset(gst_event_ref(event), [](GstEvent *e) { gst_event_unref(e); });
+		ret = worker.submit(
+		    [self, pad, held, snap = gst_gpmf_parse_snapshot(self)]() noexcept {
+			    gst_gpmf_parse_process_event(self, pad, gst_event_ref(held.get()), snap);
+			    return GST_FLOW_OK; // an event's refusal is no data-flow failure
+		    },
+		    eos);
+		return 0;
+	});
+	// The task stopped on a downstream failure upstream has not seen (no buffer came after
+	// it): reported here, or by the task if the EOS got queued, as a queue does.
+	if (eos && gst_gpmf_parse_is_fatal(ret)) {
+		GST_ELEMENT_FLOW_ERROR(self, ret);
+		return gst_pad_push_event(self->srcpad, event);
+	}
+	gst_event_unref(event);
+	return ret == GST_FLOW_OK;
+}
+
+static gboolean gst_gpmf_parse_sink_query(GstPad *pad, GstObject *parent, GstQuery *query)
+{
+	auto *self = GST_GPMF_PARSE(parent);
+	// A serialized query (DRAIN, ALLOCATION...) comes after the inputs queued before it.
+	if (gst_query_type_get_flags(GST_QUERY_TYPE(query)) & GST_QUERY_TYPE_SERIALIZED)
+		self->state->worker.drain();
+	return gst_pad_query_default(pad, parent, query);
+}
+
+static gboolean gst_gpmf_parse_src_activate_mode(GstPad *, GstObject *parent, GstPadMode mode, gboolean active)
+{
+	auto *self = GST_GPMF_PARSE(parent);
+	GstGpmfParseState &st = *self->state;
+	if (mode != GST_PAD_MODE_PUSH)
+		return FALSE;
+	if (!active) {
+		st.worker.deactivate();
+		return TRUE;
+	}
+	bool threaded;
+	{
+		ObjectLocker lock(self);
+		threaded = st.settings.workerThread;
+	}
+	GST_DEBUG_OBJECT(self, "input handled %s", threaded ? "by a worker thread" : "in the upstream thread");
+	st.worker.activate(threaded);
+	return TRUE;
 }
 
 static gboolean gst_gpmf_parse_src_event(GstPad *pad, GstObject *parent, GstEvent *event)
@@ -1289,16 +1434,22 @@ static GstStateChangeReturn gst_gpmf_parse_change_state(GstElement *element, Gst
 
 static void gst_gpmf_parse_init(GstGpmfParse *self)
 {
-	self->state = new GstGpmfParseState();
-	self->state->adapter = gst_adapter_new();
-	gst_segment_init(&self->state->segment, GST_FORMAT_TIME);
-
 	self->sinkpad = gst_pad_new_from_static_template(&sink_template, "sink");
 	gst_pad_set_chain_function(self->sinkpad, GST_DEBUG_FUNCPTR(gst_gpmf_parse_chain));
 	gst_pad_set_event_function(self->sinkpad, GST_DEBUG_FUNCPTR(gst_gpmf_parse_sink_event));
+	gst_pad_set_query_function(self->sinkpad, GST_DEBUG_FUNCPTR(gst_gpmf_parse_sink_query));
 	gst_element_add_pad(GST_ELEMENT(self), self->sinkpad);
 
 	self->srcpad = gst_pad_new_from_static_template(&src_template, "src");
+	self->state = new GstGpmfParseState(self->srcpad);
+	self->state->adapter = gst_adapter_new();
+	gst_segment_init(&self->state->segment, GST_FORMAT_TIME);
+	// A downstream failure met by the task after the EOS was queued is reported from there.
+	self->state->worker.setFailureHandler([self](GstFlowReturn ret) {
+		GST_ELEMENT_FLOW_ERROR(self, ret);
+		gst_pad_push_event(self->srcpad, gst_event_new_eos());
+	});
+	gst_pad_set_activatemode_function(self->srcpad, GST_DEBUG_FUNCPTR(gst_gpmf_parse_src_activate_mode));
 	gst_pad_set_event_function(self->srcpad, GST_DEBUG_FUNCPTR(gst_gpmf_parse_src_event));
 	gst_pad_set_query_function(self->srcpad, GST_DEBUG_FUNCPTR(gst_gpmf_parse_src_query));
 	gst_pad_use_fixed_caps(self->srcpad);
@@ -1464,6 +1615,20 @@ static void gst_gpmf_parse_class_init(GstGpmfParseClass *klass)
 			     "Number of corrupt payloads in a row that are skipped with a warning and a GAP "
 			     "before the element posts an error and stops; -1 never stops.",
 			     -1, G_MAXINT, -1, playing));
+	/**
+	 * GstGpmfParse:worker-thread:
+	 *
+	 * Since: 0.1
+	 */
+	g_object_class_install_property(
+	    object_class, PROP_WORKER_THREAD,
+	    g_param_spec_boolean(
+		"worker-thread", "Worker thread",
+		"Decode and write the records in a thread of the element's own, in stream order: "
+		"the upstream streaming thread (qtdemux's, which reads the whole file) only hands "
+		"the buffers over, as with a queue before the element. FALSE does everything in the "
+		"upstream thread. Read when the element starts (READY to PAUSED).",
+		TRUE, static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
 
 	gst_element_class_add_static_pad_template(element_class, &sink_template);
 	gst_element_class_add_static_pad_template(element_class, &src_template);

@@ -321,7 +321,7 @@ protected:
 
 	static GstHarness *newHarness()
 	{
-		GstHarness *h = gst_harness_new("gpmfparse");
+		GstHarness *h = newParseHarness();
 		EXPECT_NE(h, nullptr) << "gpmfparse not found: is GST_PLUGIN_PATH_1_0 set?";
 		return h;
 	}
@@ -345,6 +345,7 @@ protected:
 	{
 		Outcome out;
 		out.flow = flow;
+		drainOutput(h_);
 		while (GstBuffer *buffer = gst_harness_try_pull(h_)) {
 			Record r{bufferText(buffer), GST_BUFFER_PTS(buffer), GST_BUFFER_DURATION(buffer)};
 			gst_buffer_unref(buffer);
@@ -355,6 +356,7 @@ protected:
 			else
 				types_.push_back(json.string("type"));
 		}
+		drainOutput(h_);
 		while (GstEvent *event = gst_harness_try_pull_event(h_)) {
 			if (GST_EVENT_TYPE(event) == GST_EVENT_GAP) {
 				GstClockTime ts, duration;
@@ -374,11 +376,27 @@ protected:
 		return collect(gst_harness_push(h_, makeBuffer(bytes, pts, duration)));
 	}
 
+	/// push() for an input that stops the element: with the worker thread the failure reaches
+	/// upstream with the buffer after it, so that one is pushed too (and refused unread).
+	Outcome pushFailing(const Bytes &bytes, GstClockTime pts)
+	{
+		Outcome out = push(bytes, pts);
+		if (out.flow != GST_FLOW_OK || !usesWorkerThread(h_))
+			return out;
+		Outcome next = push(bytes, pts + GST_SECOND);
+		out.flow = next.flow;
+		out.payloads.insert(out.payloads.end(), next.payloads.begin(), next.payloads.end());
+		out.errors.insert(out.errors.end(), next.errors.begin(), next.errors.end());
+		out.warnings.insert(out.warnings.end(), next.warnings.begin(), next.warnings.end());
+		return out;
+	}
+
 	/// EOS must give the summary record and the EOS event; returns the summary.
 	Json finish()
 	{
 		EXPECT_TRUE(gst_harness_push_event(h_, gst_event_new_eos()));
 		std::string summary;
+		drainOutput(h_);
 		while (GstBuffer *buffer = gst_harness_try_pull(h_)) {
 			summary = bufferText(buffer);
 			gst_buffer_unref(buffer);
@@ -408,12 +426,14 @@ protected:
 		g_object_set(reference_->element, "interval", interval, nullptr);
 		EXPECT_EQ(gst_harness_push(reference_, makeBuffer(bytes, pts, duration)), GST_FLOW_OK);
 		std::vector<Record> out;
+		drainOutput(reference_);
 		while (GstBuffer *buffer = gst_harness_try_pull(reference_)) {
 			Record r{bufferText(buffer), GST_BUFFER_PTS(buffer), GST_BUFFER_DURATION(buffer)};
 			if (Json(r.text).string("type") == "payload")
 				out.push_back(std::move(r));
 			gst_buffer_unref(buffer);
 		}
+		drainOutput(reference_);
 		while (GstEvent *event = gst_harness_try_pull_event(reference_))
 			gst_event_unref(event);
 		return out;
@@ -902,7 +922,7 @@ TEST_F(FaultTest, MixedGoodAndBadPayloadsEveryGoodOneComesOutAsAlone)
 {
 	for (guint64 interval : {guint64(0), guint64(250 * GST_MSECOND)}) {
 		SCOPED_TRACE("interval " + std::to_string(interval));
-		GstHarness *h = gst_harness_new("gpmfparse");
+		GstHarness *h = newParseHarness();
 		g_object_set(h->element, "interval", interval, nullptr);
 		gst_harness_set_src_caps_str(h, kGpmdCaps);
 		GstBus *bus = gst_bus_new();
@@ -949,6 +969,7 @@ TEST_F(FaultTest, MixedGoodAndBadPayloadsEveryGoodOneComesOutAsAlone)
 			item.pts = pts;
 			ASSERT_EQ(gst_harness_push(h, makeBuffer(item.bytes, pts, GST_SECOND)), GST_FLOW_OK);
 			std::vector<Record> records;
+			drainOutput(h);
 			while (GstBuffer *buffer = gst_harness_try_pull(h)) {
 				Record r{bufferText(buffer), GST_BUFFER_PTS(buffer), GST_BUFFER_DURATION(buffer)};
 				if (Json(r.text).string("type") == "payload")
@@ -956,6 +977,7 @@ TEST_F(FaultTest, MixedGoodAndBadPayloadsEveryGoodOneComesOutAsAlone)
 				gst_buffer_unref(buffer);
 			}
 			std::size_t gapsHere = 0;
+			drainOutput(h);
 			while (GstEvent *event = gst_harness_try_pull_event(h)) {
 				gapsHere += GST_EVENT_TYPE(event) == GST_EVENT_GAP;
 				gst_event_unref(event);
@@ -980,6 +1002,7 @@ TEST_F(FaultTest, MixedGoodAndBadPayloadsEveryGoodOneComesOutAsAlone)
 		EXPECT_GE(gaps, badWithoutOutput);
 		ASSERT_TRUE(gst_harness_push_event(h, gst_event_new_eos()));
 		GstBuffer *last = nullptr;
+		drainOutput(h);
 		while (GstBuffer *buffer = gst_harness_try_pull(h)) {
 			if (last)
 				gst_buffer_unref(last);
@@ -1099,7 +1122,7 @@ TEST_F(FaultTest, RawDumpWithGarbageBetweenPayloadsKeepsEveryPayload)
 	std::mt19937 random(99);
 	for (std::size_t chunk : {std::size_t(underValgrind() ? 7 : 1), std::size_t(97), std::size_t(4096), std::size_t(1) << 20}) {
 		SCOPED_TRACE("chunks of " + std::to_string(chunk));
-		GstHarness *h = gst_harness_new("gpmfparse");
+		GstHarness *h = newParseHarness();
 		gst_harness_set_src_caps_str(h, kRawCaps);
 		GstBus *bus = gst_bus_new();
 		gst_element_set_bus(h->element, bus);
@@ -1131,6 +1154,7 @@ TEST_F(FaultTest, RawDumpWithGarbageBetweenPayloadsKeepsEveryPayload)
 		ASSERT_TRUE(gst_harness_push_event(h, gst_event_new_eos()));
 
 		std::vector<Record> records;
+		drainOutput(h);
 		while (GstBuffer *buffer = gst_harness_try_pull(h)) {
 			Record r{bufferText(buffer), GST_BUFFER_PTS(buffer), GST_BUFFER_DURATION(buffer)};
 			if (Json(r.text).string("type") == "payload")
@@ -1200,7 +1224,7 @@ TEST_F(FaultTest, MaxErrorsStopsAfterThatManyBadPayloadsInARow)
 	}
 
 	// The fourth in a row is an error, with what was wrong.
-	const Outcome out = push(bad, next());
+	const Outcome out = pushFailing(bad, next());
 	EXPECT_EQ(out.flow, GST_FLOW_ERROR);
 	EXPECT_TRUE(out.payloads.empty());
 	ASSERT_EQ(out.errors.size(), 1u);
@@ -1215,7 +1239,7 @@ TEST_F(FaultTest, MaxErrorsCountsEmptyBuffersToo)
 	g_object_set(h_->element, "max-errors", 1, nullptr);
 	start();
 	EXPECT_EQ(push({}, 0).flow, GST_FLOW_OK);
-	const Outcome out = push({}, GST_SECOND);
+	const Outcome out = pushFailing({}, GST_SECOND);
 	EXPECT_EQ(out.flow, GST_FLOW_ERROR);
 	ASSERT_EQ(out.errors.size(), 1u);
 	EXPECT_NE(out.errors[0].debug.find("2 in a row"), std::string::npos) << out.errors[0].debug;
@@ -1233,7 +1257,7 @@ TEST_F(FaultTest, MaxErrorsZeroStopsAtTheFirstBadPayload)
 	EXPECT_EQ(partial.flow, GST_FLOW_OK);
 	ASSERT_EQ(partial.payloads.size(), 1u);
 	EXPECT_TRUE(hasDiagnostics(partial.payloads[0]));
-	const Outcome out = push({'j', 'u', 'n', 'k'}, 2 * GST_SECOND);
+	const Outcome out = pushFailing({'j', 'u', 'n', 'k'}, 2 * GST_SECOND);
 	EXPECT_EQ(out.flow, GST_FLOW_ERROR);
 	EXPECT_EQ(out.errors.size(), 1u);
 }

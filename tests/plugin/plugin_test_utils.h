@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cmath>
+#include <cstdlib>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <gst/check/gstharness.h>
 #include <gst/gst.h>
 #include <gtest/gtest.h>
 #include <json-glib/json-glib.h>
@@ -267,6 +269,37 @@ inline bool haveElement(const char *name)
 		return false;
 	gst_object_unref(factory);
 	return true;
+}
+
+/// gpmfparse in a GstHarness, its worker thread as GPMF_TEST_WORKER_THREAD says ("0" off,
+/// anything else on, unset the element's default): meson runs the harness suites both ways.
+inline GstHarness *newParseHarness()
+{
+	GstElement *element = gst_element_factory_make("gpmfparse", nullptr);
+	if (!element)
+		return nullptr;
+	if (const char *thread = std::getenv("GPMF_TEST_WORKER_THREAD"))
+		g_object_set(element, "worker-thread", gboolean(std::string(thread) != "0"), nullptr);
+	GstHarness *h = gst_harness_new_with_element(element, "sink", "src");
+	gst_object_unref(element);
+	return h;
+}
+
+/// Whether the harness's gpmfparse hands its input over to a worker thread.
+inline bool usesWorkerThread(GstHarness *h)
+{
+	gboolean on = FALSE;
+	g_object_get(h->element, "worker-thread", &on, nullptr);
+	return on;
+}
+
+/// Returns once gpmfparse has pushed all it was given: with its worker thread it pushes later
+/// than the calls that fed it. A DRAIN query is serialized, and the element answers it when done.
+inline void drainOutput(GstHarness *h)
+{
+	GstQuery *query = gst_query_new_drain();
+	gst_pad_peer_query(h->srcpad, query);
+	gst_query_unref(query);
 }
 
 } // namespace gpmf::test
