@@ -744,6 +744,42 @@ TEST_F(GpmfParseTest, DownstreamFlowReturnReachesUpstream)
 	EXPECT_EQ(ret, GST_FLOW_FLUSHING);
 }
 
+// A downstream error on the last buffer: inline, the push returns it; with the worker thread no
+// later buffer can carry it back, so at EOS the element posts the error itself (as a queue does)
+// and still ends the stream downstream.
+TEST_F(GpmfParseTest, DownstreamErrorOnTheLastBufferIsReportedAtEos)
+{
+	start();
+	bus();
+	GstPad *src = gst_element_get_static_pad(h_->element, "src");
+	gst_pad_add_probe(
+	    src, GST_PAD_PROBE_TYPE_BUFFER,
+	    [](GstPad *, GstPadProbeInfo *info, gpointer) {
+		    gst_buffer_unref(GST_PAD_PROBE_INFO_BUFFER(info));
+		    GST_PAD_PROBE_INFO_DATA(info) = nullptr;
+		    GST_PAD_PROBE_INFO_FLOW_RETURN(info) = GST_FLOW_ERROR;
+		    return GST_PAD_PROBE_HANDLED;
+	    },
+	    nullptr, nullptr);
+	gst_object_unref(src);
+
+	const GstFlowReturn ret = push(makePayload(), 0);
+	if (!usesWorkerThread(h_)) {
+		EXPECT_EQ(ret, GST_FLOW_ERROR);
+		return;
+	}
+	EXPECT_EQ(ret, GST_FLOW_OK);
+	gst_harness_push_event(h_, gst_event_new_eos());
+	drainOutput(h_);
+	std::vector<GstMessage *> errors = messages(GST_MESSAGE_ERROR);
+	EXPECT_EQ(errors.size(), 1u);
+	for (GstMessage *m : errors)
+		gst_message_unref(m);
+	std::vector<GstEvent *> out = events();
+	EXPECT_TRUE(std::any_of(out.begin(), out.end(), [](GstEvent *e) { return GST_EVENT_TYPE(e) == GST_EVENT_EOS; }));
+	unrefAll(out);
+}
+
 /* Raw dumps (application/x-gpmf). */
 
 std::vector<std::uint8_t> concat(const std::vector<std::vector<std::uint8_t>> &parts)
