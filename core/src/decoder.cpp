@@ -98,6 +98,17 @@ void keepFirst(std::vector<T> &list, std::size_t n)
 		list.erase(list.begin() + std::ptrdiff_t(n), list.end());
 }
 
+// Whether the samples of `b` can follow those of `a`: text and numbers in the same places.
+bool sameLayout(const Values &a, const Values &b)
+{
+	if (a.fields.size() != b.fields.size())
+		return false;
+	for (std::size_t f = 0; f < a.fields.size(); f++)
+		if (a.isTextField(f) != b.isTextField(f))
+			return false;
+	return true;
+}
+
 void assignJoinedText(std::string &out, const Values &v)
 {
 	out.clear();
@@ -344,7 +355,7 @@ bool decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, 
 		}
 		if (first) {
 			first = false;
-		} else if (slot.fields.size() == stream.values.fields.size()) {
+		} else if (sameLayout(slot, stream.values)) {
 			stream.values.append(slot);
 		} else {
 			ctx.report(Diagnostic{Errc::BadSize, k.offset, {}, "layout differs from the first sample"},

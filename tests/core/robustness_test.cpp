@@ -714,3 +714,29 @@ TEST(FuzzRegression, EndlessNewDeviceIdsDoNotGrowTheSummary)
 	EXPECT_EQ(s.payloads, 6000u);
 	EXPECT_EQ(s.streams.size(), 4096u);
 }
+
+// Found by fuzz-decode: a multi-sample stream whose second data KLV has as many fields as the
+// first, but text where the first has a number (GPSF as 'L', then as 'u'), was appended to it,
+// leaving fewer numbers than samples. Such a slot is now refused as a layout change.
+TEST(FuzzRegression, ASlotWithTextWhereNumbersWereIsNotAppended)
+{
+	KlvWriter w;
+	w.begin(FourCC("DEVC"));
+	w.integers(FourCC("DVID"), 'L', {1});
+	w.begin(FourCC("STRM"));
+	w.integers(FourCC("GPSF"), 'L', {3});
+	w.raw(FourCC("GPSF"), 'u', 4, 1, std::vector<std::uint8_t>{'F', 'u', 's', 'i'});
+	w.end();
+	w.end();
+	const Payload p = decodePayload(w.bytes());
+	ASSERT_EQ(p.devices.size(), 1u);
+	const Stream &s = p.devices[0].streams.at(0);
+	EXPECT_EQ(s.values.sampleCount, 1u);
+	EXPECT_EQ(s.values.numbers.size(), 1u);
+	EXPECT_TRUE(s.values.texts.empty());
+	ASSERT_EQ(p.diagnostics.size(), 1u);
+	EXPECT_EQ(p.diagnostics[0].code, Errc::BadSize);
+	std::string json;
+	writePayloadRecord(json, p);
+	EXPECT_NE(json.find("\"samples\":[{\"v\":[3]}]"), std::string::npos) << json;
+}
