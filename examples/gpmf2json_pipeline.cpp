@@ -304,8 +304,11 @@ std::string buildPipeline(Run &run, const std::vector<std::filesystem::path> &fi
 	// Made from its type, not by name: the element compiled into this program is the one used,
 	// whatever gpmf plugin is installed.
 	GstElement *parse = GST_ELEMENT(g_object_new(GST_TYPE_GPMF_PARSE, "name", "gpmfparse", nullptr));
+	// gpmfdemux's (or filesrc's) streaming thread has nothing else to do: the element's own worker
+	// thread would only add a hand-over, and with -j a thread per file more than cores.
 	g_object_set(parse, "streams", settings.streams.c_str(), "interval", guint64(settings.intervalNs),
-		     "min-gps-fix", gint(settings.minGpsFix), "max-gps-dop", settings.maxGpsDop, nullptr);
+		     "min-gps-fix", gint(settings.minGpsFix), "max-gps-dop", settings.maxGpsDop, "worker-thread",
+		     FALSE, nullptr);
 	GstElement *sink = makeElement("appsink", error);
 	if (!sink) {
 		gst_object_unref(gst_object_ref_sink(parse));
