@@ -16,6 +16,10 @@
  * qtdemux sends as `private-qt-tag` tags), one `payload` record per payload (or per `interval`),
  * and a `summary` record at EOS. Buffers carry the PTS and duration of the telemetry they hold.
  *
+ * The element decodes and writes in a thread of its own (#GstGpmfParse:worker-thread), in
+ * stream order, so the upstream streaming thread (qtdemux's, which reads the whole file) only
+ * hands the buffers over and no queue is needed before it.
+ *
  * HiLights are also pushed downstream as a #GstToc and posted as a TOC message. With
  * #GstGpmfParse:post-messages, every record is also posted as an element message named `gpmf`
  * (fields `json`, `record-type`, `index`, `timestamp`, `stream-time`, `running-time` and
