@@ -7,36 +7,43 @@
 
 void GstGpmfParseWorker::activate(bool threaded)
 {
-	{
-		std::lock_guard<std::mutex> lock(mutex_);
-		flushing_ = false;
-		full_ = false;
-		result_ = GST_FLOW_OK;
-	}
 	threaded_ = threaded;
-	if (threaded_)
-		start();
+	resume();
 }
 
 void GstGpmfParseWorker::deactivate()
+{
+	refuse();
+	if (threaded_)
+		gst_pad_stop_task(srcpad_);
+}
+
+void GstGpmfParseWorker::refuse()
 {
 	std::deque<Job> dropped;
 	{
 		std::lock_guard<std::mutex> lock(mutex_);
 		flushing_ = true;
 		eosQueued_ = false;
+		full_ = false;
 		dropped.swap(jobs_);
 	}
 	work_.notify_all();
 	progress_.notify_all();
-	dropped.clear(); // outside the lock: jobs release events and payloads
-	if (threaded_)
-		gst_pad_stop_task(srcpad_);
+	dropped.clear(); // outside the lock: jobs release their buffers and events
 }
 
-void GstGpmfParseWorker::start()
+void GstGpmfParseWorker::resume()
 {
-	gst_pad_start_task(srcpad_, loop, this, nullptr);
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		jobs_.clear(); // empty already: jobs are refused while flushing
+		full_ = false;
+		flushing_ = false;
+		result_ = GST_FLOW_OK;
+	}
+	if (threaded_)
+		gst_pad_start_task(srcpad_, loop, this, nullptr);
 }
 
 GstFlowReturn GstGpmfParseWorker::submit(Job job, bool eos)
@@ -72,16 +79,7 @@ void GstGpmfParseWorker::drain()
 
 void GstGpmfParseWorker::flushStart()
 {
-	std::deque<Job> dropped;
-	{
-		std::lock_guard<std::mutex> lock(mutex_);
-		flushing_ = true;
-		eosQueued_ = false;
-		full_ = false;
-		dropped.swap(jobs_);
-	}
-	work_.notify_all();
-	progress_.notify_all();
+	refuse();
 }
 
 void GstGpmfParseWorker::pauseAfterFlush()
@@ -93,15 +91,7 @@ void GstGpmfParseWorker::pauseAfterFlush()
 
 void GstGpmfParseWorker::flushStop()
 {
-	{
-		std::lock_guard<std::mutex> lock(mutex_);
-		jobs_.clear(); // empty already: jobs are refused while flushing
-		full_ = false;
-		flushing_ = false;
-		result_ = GST_FLOW_OK;
-	}
-	if (threaded_)
-		start();
+	resume();
 }
 
 GstFlowReturn GstGpmfParseWorker::result()

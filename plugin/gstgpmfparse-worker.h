@@ -64,7 +64,10 @@ public:
 
 private:
 	static void loop(gpointer data);
-	void start();
+	/// Drops what waits and refuses jobs (flushing, inactive).
+	void refuse();
+	/// Accepts jobs again, forgets the last failure, starts the task.
+	void resume();
 
 	GstPad *srcpad_;
 	bool threaded_ = false; ///< set while the pad is inactive only

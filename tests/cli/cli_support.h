@@ -20,6 +20,8 @@
 #include <gtest/gtest.h>
 #include <json-glib/json-glib.h>
 
+#include "gpmf/mp4_writer.h"
+#include "gpmf/track_splitter.h"
 #include "samples.h"
 
 namespace gpmf::cli {
@@ -245,6 +247,16 @@ private:
 inline std::string sample(const std::string &name)
 {
 	return (gpmf::test::samplesDir() / name).string();
+}
+
+/// An MP4 recording whose gpmd track holds the payloads of a raw track dump, 1001 ms each.
+inline gpmf::Mp4Recording recordingOfTrack(const fs::path &track)
+{
+	const auto bytes = gpmf::test::readFile(track);
+	gpmf::Mp4Recording recording;
+	for (const auto &p : gpmf::splitRawTrack(bytes).payloads)
+		recording.samples.push_back({ std::vector<std::uint8_t>(p.bytes.begin(), p.bytes.end()), 1001 });
+	return recording;
 }
 
 } // namespace gpmf::cli

@@ -233,10 +233,7 @@ TEST(Info, ShowsHiLights)
 	GPMF_REQUIRE_SAMPLE(bin, "hero5-track.bin");
 	TempDir dir;
 	// An MP4 with two manual HiLights (HMMT: a count, then milliseconds).
-	const auto bytes = gpmf::test::readFile(bin);
-	gpmf::Mp4Recording recording;
-	for (const auto &p : gpmf::splitRawTrack(bytes).payloads)
-		recording.samples.push_back({ std::vector<std::uint8_t>(p.bytes.begin(), p.bytes.end()), 1001 });
+	gpmf::Mp4Recording recording = recordingOfTrack(bin);
 	recording.udta.emplace_back(gpmf::FourCC("HMMT"),
 				    std::vector<std::uint8_t>{ 0, 0, 0, 2, 0, 0, 0x30, 0x39, 0, 0, 0x77, 0x24 });
 	writeBytes(dir / "GX010001.MP4", gpmf::writeMp4(recording));

@@ -153,10 +153,7 @@ TEST(BadInput, PartlyDecodedPayloadsAreReportedWithTheirTime)
 {
 	GPMF_REQUIRE_SAMPLE(bin, "hero5-track.bin");
 	TempDir dir;
-	const auto bytes = gpmf::test::readFile(bin);
-	gpmf::Mp4Recording recording;
-	for (const auto &p : gpmf::splitRawTrack(bytes).payloads)
-		recording.samples.push_back({ std::vector<std::uint8_t>(p.bytes.begin(), p.bytes.end()), 1001 });
+	gpmf::Mp4Recording recording = recordingOfTrack(bin);
 	recording.samples[3].data.resize(recording.samples[3].data.size() - 40);
 	auto &fifth = recording.samples[5].data;
 	const auto accl = std::search(fifth.begin(), fifth.end(), std::begin("ACCL"), std::end("ACCL") - 1);
