@@ -86,19 +86,23 @@ mkdir -p "$out"
 # the table calls them.
 rows=()
 declare -A label note
+# add_row ROW GROUP LABEL [OUTPUT]: OUTPUT (a file or folder the command writes) is deleted
+# before each run, outside the timing.
+declare -A output
 add_row() {
 	local row="$1" group="$2"
 	wanted "$group" || return 0
 	rows+=("$row")
 	label[$row]="$3"
+	output[$row]="${4:-}"
 }
 gst=(gst-launch-1.0 -q filesrc location="$long")
 gpmf2json=("$build/examples/gpmf2json" --no-progress)
 
 cmd_ffmpeg=(ffmpeg -v error -y -i "$long" -map "0:$gpmd" -c copy -f data "$out/track.bin")
-add_row ffmpeg ffmpeg "ffmpeg: copy of the gpmd track (-map 0:$gpmd -c copy -f data)"
+add_row ffmpeg ffmpeg "ffmpeg: copy of the gpmd track (-map 0:$gpmd -c copy -f data)" "$out/track.bin"
 cmd_gpmf2json=("${gpmf2json[@]}" "$long" -o "$out/gpmf2json.ndjson")
-add_row gpmf2json gpmf2json "gpmf2json FILE -o OUT.ndjson (every sample, NDJSON)"
+add_row gpmf2json gpmf2json "gpmf2json FILE -o OUT.ndjson (every sample, NDJSON)" "$out/gpmf2json.ndjson"
 if [ "$have_gpmfdemux" = 1 ]; then
 	cmd_gpmfdemux=("${gst[@]}" ! gpmfdemux ! gpmfparse ! fakesink)
 	add_row gpmfdemux gpmfdemux "gst: filesrc ! gpmfdemux ! gpmfparse ! fakesink"
@@ -122,21 +126,22 @@ add_row qtdemux-all qtdemux-all "gst: filesrc ! qtdemux, video, audio and gpmd p
 if [ "$have_exiftool" = 1 ]; then
 	# shellcheck disable=SC2016 # $1 and $2 are sh's
 	cmd_exiftool=(sh -c 'exec exiftool -ee -a -G3 -n -b -j "$1" >"$2"' sh "$long" "$out/exiftool.json")
-	add_row exiftool exiftool "exiftool -ee -a -G3 -n -b -j (every value, JSON)"
+	add_row exiftool exiftool "exiftool -ee -a -G3 -n -b -j (every value, JSON)" "$out/exiftool.json"
 elif wanted exiftool; then
 	note[exiftool]="skipped: exiftool (libimage-exiftool-perl) could not be installed"
 fi
 if [ "$have_node" = 1 ]; then
 	cmd_gopro_telemetry=(env NODE_PATH="$work/node_modules" node bench/peers/gopro-telemetry.cjs "$long"
 		"$out/gopro-telemetry.json")
-	add_row gopro-telemetry gopro-telemetry "gopro-telemetry (npm, via gpmf-extract): full JSON"
+	add_row gopro-telemetry gopro-telemetry "gopro-telemetry (npm, via gpmf-extract): full JSON" \
+		"$out/gopro-telemetry.json"
 elif wanted gopro-telemetry; then
 	note[gopro-telemetry]="skipped: gopro-telemetry could not be installed (node, npm or the registry missing)"
 fi
 cmd_batch_j1=("${gpmf2json[@]}" -j 1 -o "$out/batch-j1" "${batch_inputs[@]}")
-add_row batch-j1 batch "batch: gpmf2json -j 1, $batch_files files of $batch_minutes min"
+add_row batch-j1 batch "batch: gpmf2json -j 1, $batch_files files of $batch_minutes min" "$out/batch-j1"
 cmd_batch_j2=("${gpmf2json[@]}" -j 2 -o "$out/batch-j2" "${batch_inputs[@]}")
-add_row batch-j2 batch "batch: gpmf2json -j 2, the same files"
+add_row batch-j2 batch "batch: gpmf2json -j 2, the same files" "$out/batch-j2"
 
 if [ ${#rows[@]} = 0 ]; then
 	echo "bench: nothing to run"
@@ -153,6 +158,9 @@ for ((run = 1; run <= runs; run++)); do
 	for row in "${rows[@]}"; do
 		[ -z "${failed[$row]:-}" ] || continue
 		declare -n cmd="cmd_${row//-/_}"
+		# Each run writes a new file, as a first run does: freeing the last run's output (138 MB
+		# for gpmf2json) is not the tool's work.
+		[ -z "${output[$row]}" ] || rm -rf "${output[$row]}"
 		printf '   run %d/%d  %-16s' "$run" "$runs" "$row"
 		if measure "$row" "${cmd[@]}"; then
 			tail -n 1 "$work/results/$row" |
