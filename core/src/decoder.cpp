@@ -109,13 +109,6 @@ bool sameLayout(const Values &a, const Values &b)
 	return true;
 }
 
-void assignJoinedText(std::string &out, const Values &v)
-{
-	out.clear();
-	for (const auto &t : v.texts)
-		out += t;
-}
-
 // Divides each numeric field by its SCAL entry: one value for all fields, or one per field.
 void applyScale(Values &v, const std::vector<double> &scale)
 {
@@ -175,14 +168,11 @@ bool remapAxes(Values &v, std::vector<std::int8_t> &precision, const std::vector
 	} else {
 		return false;
 	}
-	// Each output's one source when it is a plain ±1 copy of an input (always for ORIN/ORIO).
-	std::array<std::int8_t, kSmall> smallRemapped{};
-	std::array<std::size_t, kSmall> smallSource{};
-	std::vector<std::int8_t> largeRemapped(n > kSmall ? n : 0);
-	std::vector<std::size_t> largeSource(n > kSmall ? n : 0);
-	std::int8_t *remapped = n > kSmall ? largeRemapped.data() : smallRemapped.data();
-	std::size_t *source = n > kSmall ? largeSource.data() : smallSource.data();
-	bool permutation = true;
+	// Each output's one source when it is a plain ±1 copy of an input (always for ORIN/ORIO):
+	// the precision follows it, and such a remap is applied as copies (up to kSmall axes).
+	std::vector<std::int8_t> remapped(n, kPrecisionShortest);
+	std::array<std::size_t, kSmall> source{};
+	bool permutation = n <= kSmall;
 	for (std::size_t o = 0; o < n; o++) {
 		std::size_t sources = 0, from = 0;
 		for (std::size_t i = 0; i < n; i++)
@@ -191,13 +181,15 @@ bool remapAxes(Values &v, std::vector<std::int8_t> &precision, const std::vector
 				from = i;
 			}
 		const bool copy = sources == 1 && std::fabs(m[o * n + from]) == 1;
-		source[o] = from;
-		remapped[o] = copy && precision.size() == n ? precision[from] : kPrecisionShortest;
+		if (copy && precision.size() == n)
+			remapped[o] = precision[from];
+		if (o < kSmall)
+			source[o] = from;
 		permutation = permutation && copy;
 	}
 	if (precision.size() == n)
-		std::copy_n(remapped, n, precision.begin());
-	if (permutation && n <= kSmall) {
+		precision = std::move(remapped);
+	if (permutation) {
 		// out = ±in[source], + 0.0 as the matrix product's sum gives +0 for a negated 0.
 		std::array<double, kSmall> in{};
 		for (std::size_t s = 0; s < v.sampleCount; s++) {
@@ -285,7 +277,7 @@ bool decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, 
 		property.key = key;
 		// One string (SIUN "m/s²") applies to every field; fixed-width arrays give one unit per field.
 		if (key == FourCC("STNM"))
-			assignJoinedText(stream.name, v);
+			v.joinedTextInto(stream.name);
 		else if (key == FourCC("SIUN")) {
 			stream.units = v.texts;
 			unitStructSize = k.structSize;
@@ -297,15 +289,15 @@ bool decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, 
 				haveUnits = true;
 			}
 		} else if (key == FourCC("TYPE"))
-			assignJoinedText(complexType, v);
+			v.joinedTextInto(complexType);
 		else if (key == FourCC("SCAL"))
 			scaleAt = sticky;
 		else if (key == FourCC("MTRX"))
 			mtrxAt = sticky;
 		else if (key == FourCC("ORIN"))
-			assignJoinedText(orin, v);
+			v.joinedTextInto(orin);
 		else if (key == FourCC("ORIO"))
-			assignJoinedText(orio, v);
+			v.joinedTextInto(orio);
 		else if (key == FourCC("TSMP") && !v.numbers.empty())
 			stream.tsmp = toUint64(v.numbers[0]);
 		else if (key == FourCC("STMP") && !v.numbers.empty())
@@ -431,14 +423,14 @@ bool decodeDevice(Context &ctx, const Klv &devc, Device &device)
 		const Values &v = property.values;
 		if (k.key == FourCC("DVID")) {
 			if (k.type == 'F' || v.textFieldCount()) {
-				assignJoinedText(device.idText, v);
+				v.joinedTextInto(device.idText);
 			} else {
 				// clamp() passes NaN through, and converting NaN is undefined: no number, no id.
 				const double id = v.firstNumber();
 				device.id = std::isnan(id) ? 0 : std::uint32_t(std::clamp(id, 0.0, 4294967295.0));
 			}
 		} else if (k.key == FourCC("DVNM")) {
-			assignJoinedText(device.name, v);
+			v.joinedTextInto(device.name);
 		} else {
 			property.key = k.key;
 			properties++;

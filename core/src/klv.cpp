@@ -37,7 +37,6 @@ std::optional<Klv> KlvWalker::next() noexcept
 
 std::optional<Klv> KlvWalker::nextChecked() noexcept
 {
-
 	ByteReader reader(bytes_.subspan(pos_));
 	const std::size_t at = base_ + pos_;
 	std::uint32_t key = 0;

@@ -184,9 +184,15 @@ bool Values::isTextField(std::size_t field) const noexcept
 std::string Values::joinedText() const
 {
 	std::string s;
-	for (const auto &t : texts)
-		s += t;
+	joinedTextInto(s);
 	return s;
+}
+
+void Values::joinedTextInto(std::string &out) const
+{
+	out.clear();
+	for (const auto &t : texts)
+		out += t;
 }
 
 void Values::setFields(const FieldList &f)

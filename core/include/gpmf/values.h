@@ -45,6 +45,8 @@ struct Values {
 	double firstNumber(double fallback = 0) const noexcept { return numbers.empty() ? fallback : numbers[0]; }
 	/// All texts joined (for single strings such as STNM or DVNM).
 	std::string joinedText() const;
+	/// joinedText() into `out`, whose memory is kept (a payload decoded into the one before).
+	void joinedTextInto(std::string &out) const;
 
 	/// Sets fields and the numeric/text bookkeeping.
 	void setFields(const FieldList &f);
