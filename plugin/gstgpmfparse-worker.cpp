@@ -141,7 +141,7 @@ void GstGpmfParseWorker::loop(gpointer data)
 		if (ret != GST_FLOW_OK && !self->flushing_) {
 			self->result_ = ret;
 			failed = true;
-			report = self->eosQueued_ && (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS);
+			report = self->eosQueued_ && isFatal(ret);
 			if (report) {
 				self->eosQueued_ = false;
 				dropped.swap(self->jobs_);

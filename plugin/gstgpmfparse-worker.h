@@ -60,6 +60,8 @@ public:
 
 	/// The failure that stopped the task, GST_FLOW_OK while it runs.
 	GstFlowReturn result();
+	/// A failure that ends the stream (NOT_LINKED, NOT_NEGOTIATED, ERROR...), not a flush or EOS.
+	static bool isFatal(GstFlowReturn ret) noexcept { return ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS; }
 	bool threaded() const noexcept { return threaded_; }
 
 private:

@@ -1250,9 +1250,12 @@ static bool gst_gpmf_parse_is_serialized(GstEvent *event)
 	return gst_event_type_get_flags(GST_EVENT_TYPE(event)) & GST_EVENT_TYPE_SERIALIZED;
 }
 
-static bool gst_gpmf_parse_is_fatal(GstFlowReturn ret)
+// A downstream failure upstream has not seen (no buffer came after it): reported as an error,
+// and the stream ended all the same, as a queue does.
+static gboolean gst_gpmf_parse_end_after_failure(GstGpmfParse *self, GstFlowReturn ret, GstEvent *eos)
 {
-	return ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS;
+	GST_ELEMENT_FLOW_ERROR(self, ret);
+	return gst_pad_push_event(self->srcpad, eos);
 }
 
 static GstFlowReturn gst_gpmf_parse_chain(GstPad *, GstObject *parent, GstBuffer *buffer)
@@ -1323,12 +1326,9 @@ static gboolean gst_gpmf_parse_sink_event(GstPad *pad, GstObject *parent, GstEve
 		    eos);
 		return 0;
 	});
-	// The task stopped on a downstream failure upstream has not seen (no buffer came after
-	// it): reported here, or by the task if the EOS got queued, as a queue does.
-	if (eos && gst_gpmf_parse_is_fatal(ret)) {
-		GST_ELEMENT_FLOW_ERROR(self, ret);
-		return gst_pad_push_event(self->srcpad, event);
-	}
+	// The task stopped on a failure before the EOS got queued (else the task reports it).
+	if (eos && GstGpmfParseWorker::isFatal(ret))
+		return gst_gpmf_parse_end_after_failure(self, ret, event);
 	gst_event_unref(event);
 	return ret == GST_FLOW_OK;
 }
@@ -1449,10 +1449,8 @@ static void gst_gpmf_parse_init(GstGpmfParse *self)
 	self->state->adapter = gst_adapter_new();
 	gst_segment_init(&self->state->segment, GST_FORMAT_TIME);
 	// A downstream failure met by the task after the EOS was queued is reported from there.
-	self->state->worker.setFailureHandler([self](GstFlowReturn ret) {
-		GST_ELEMENT_FLOW_ERROR(self, ret);
-		gst_pad_push_event(self->srcpad, gst_event_new_eos());
-	});
+	self->state->worker.setFailureHandler(
+	    [self](GstFlowReturn ret) { gst_gpmf_parse_end_after_failure(self, ret, gst_event_new_eos()); });
 	gst_pad_set_activatemode_function(self->srcpad, GST_DEBUG_FUNCPTR(gst_gpmf_parse_src_activate_mode));
 	gst_pad_set_event_function(self->srcpad, GST_DEBUG_FUNCPTR(gst_gpmf_parse_src_event));
 	gst_pad_set_query_function(self->srcpad, GST_DEBUG_FUNCPTR(gst_gpmf_parse_src_query));
