@@ -85,8 +85,10 @@ int main(int argc, char **argv)
 	for (const std::string &note : plan.notes)
 		reporter.say("warning: " + note);
 
-	unsigned threads = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
-	threads = unsigned(std::min<std::size_t>(threads, jobs));
+	// -j N is the number of threads: N inputs at a time, or fewer inputs sharing the N.
+	const unsigned budget = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
+	const unsigned threads = unsigned(std::min<std::size_t>(budget, jobs));
+	const unsigned threadsPerJob = std::max(1u, threads ? budget / threads : 1u);
 
 	std::vector<JobResult> results(jobs);
 	std::atomic<std::size_t> next{ 0 };
@@ -97,7 +99,7 @@ int main(int argc, char **argv)
 	for (unsigned t = 0; t < threads; t++) {
 		pool.emplace_back([&]() {
 			for (std::size_t i; (i = next++) < jobs;)
-				results[i] = runJob(plan.jobs[i], o, plan.bufferStandardOutput, reporter, i);
+				results[i] = runJob(plan.jobs[i], o, plan.bufferStandardOutput, reporter, i, threadsPerJob);
 			std::lock_guard lock(mutex);
 			if (--running == 0)
 				allDone.notify_all();

@@ -111,7 +111,8 @@ std::string describe(const std::filesystem::path &p)
 
 } // namespace
 
-JobResult runJob(const Job &job, const Options &o, bool bufferStdout, Reporter &reporter, std::size_t index)
+JobResult runJob(const Job &job, const Options &o, bool bufferStdout, Reporter &reporter, std::size_t index,
+		 unsigned threads)
 {
 	JobResult result;
 	reporter.started(index, job.name);
@@ -157,6 +158,7 @@ JobResult runJob(const Job &job, const Options &o, bool bufferStdout, Reporter &
 	settings.intervalNs = ndjson || defaultNdjson ? o.intervalNs : 0;
 	settings.minGpsFix = o.skip ? 2 : 0;
 	settings.maxGpsDop = o.maxGpsDop;
+	settings.threads = threads;
 
 	if (o.verbose && job.inputs.size() > 1) {
 		std::string chapters;

@@ -19,6 +19,7 @@ struct JobResult {
 
 /// Decodes the job's inputs into its outputs. Messages go to `reporter` as
 /// "FILE: reason"; `index` is the job's slot on the progress bar.
-JobResult runJob(const Job &job, const Options &options, bool bufferStdout, Reporter &reporter, std::size_t index);
+JobResult runJob(const Job &job, const Options &options, bool bufferStdout, Reporter &reporter, std::size_t index,
+		 unsigned threads);
 
 } // namespace gpmf2json

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // gpmf2json: the GStreamer pipelines that decode a file with gpmfparse.
 //
-//   MP4:    filesrc ! gpmfdemux ! (gpmd pad) gpmfparse ! queue ! appsink
-//   merge:  filesrc ! gpmfdemux ! concat.sink_0, filesrc ! gpmfdemux ! concat.sink_1 ... concat ! gpmfparse ! queue ! appsink
-//   raw:    filesrc ! application/x-gpmf ! gpmfparse ! queue ! appsink   (and the chapters through concat)
+//   MP4:    filesrc ! gpmfdemux ! (gpmd pad) gpmfparse ! appsink
+//   merge:  filesrc ! gpmfdemux ! concat.sink_0, filesrc ! gpmfdemux ! concat.sink_1 ... concat ! gpmfparse ! appsink
+//   raw:    filesrc ! application/x-gpmf ! gpmfparse ! appsink   (and the chapters through concat)
 //
 // A probe on gpmfparse's sink pad sees the gpmd payloads (for -vv and the progress), and when
 // merging turns the chapters into one stream: later STREAM_STARTs, SEGMENTs and tags are
@@ -304,11 +304,11 @@ std::string buildPipeline(Run &run, const std::vector<std::filesystem::path> &fi
 	// Made from its type, not by name: the element compiled into this program is the one used,
 	// whatever gpmf plugin is installed.
 	GstElement *parse = GST_ELEMENT(g_object_new(GST_TYPE_GPMF_PARSE, "name", "gpmfparse", nullptr));
-	// gpmfdemux's (or filesrc's) streaming thread has nothing else to do: the element's own worker
-	// thread would only add a hand-over, and with -j a thread per file more than cores.
+	// gpmfdemux's (or filesrc's) streaming thread has little else to do: the element's own worker
+	// thread would only add a hand-over. It decodes; with threads, helpers write the records.
 	g_object_set(parse, "streams", settings.streams.c_str(), "interval", guint64(settings.intervalNs),
 		     "min-gps-fix", gint(settings.minGpsFix), "max-gps-dop", settings.maxGpsDop, "worker-thread",
-		     FALSE, nullptr);
+		     FALSE, "threads", guint(std::max(1u, settings.threads)), nullptr);
 	GstElement *sink = makeElement("appsink", error);
 	if (!sink) {
 		gst_object_unref(gst_object_ref_sink(parse));
@@ -318,18 +318,11 @@ std::string buildPipeline(Run &run, const std::vector<std::filesystem::path> &fi
 	GstAppSinkCallbacks callbacks{};
 	callbacks.new_sample = onNewSample;
 	gst_app_sink_set_callbacks(GST_APP_SINK(sink), &callbacks, &run, nullptr);
-	// A queue puts the outputs (record handling, file writes) in a thread of their own, so
-	// they run on a second core beside the decoding; a few MB of records at most.
-	GstElement *queue = makeElement("queue", error);
-	if (!queue) {
-		gst_object_unref(gst_object_ref_sink(parse));
-		gst_object_unref(gst_object_ref_sink(sink));
-		return error;
-	}
-	g_object_set(queue, "max-size-buffers", guint(64), "max-size-bytes", guint(8 << 20), "max-size-time",
-		     guint64(0), nullptr);
-	gst_bin_add_many(bin, parse, queue, sink, nullptr);
-	if (!gst_element_link_many(parse, queue, sink, nullptr))
+	// No queue before the sink: the outputs are written in the streaming thread, between
+	// payloads (with threads, while helpers write the next records). A queue's thread measured
+	// no faster on two cores, and -j 1 is then one thread.
+	gst_bin_add_many(bin, parse, sink, nullptr);
+	if (!gst_element_link(parse, sink))
 		return "cannot link gpmfparse to appsink";
 
 	GstPad *parseSink = gst_element_get_static_pad(parse, "sink");

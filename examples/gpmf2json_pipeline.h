@@ -23,6 +23,9 @@ struct ElementSettings {
 	std::uint64_t intervalNs = 0;
 	int minGpsFix = 0;
 	double maxGpsDop = 0;
+	/// Threads for this decoding: 1 does everything in the demuxer's streaming thread; more
+	/// write records on helpers (gpmfparse "threads") beside it.
+	unsigned threads = 1;
 };
 
 /// Receives what a pipeline produces. Called from the pipeline's streaming thread, one call at

@@ -94,6 +94,12 @@ void GstGpmfParseWorker::flushStop()
 	resume();
 }
 
+bool GstGpmfParseWorker::inputWaits()
+{
+	std::lock_guard<std::mutex> lock(mutex_);
+	return !jobs_.empty();
+}
+
 GstFlowReturn GstGpmfParseWorker::result()
 {
 	std::lock_guard<std::mutex> lock(mutex_);
@@ -148,11 +154,12 @@ void GstGpmfParseWorker::loop(gpointer data)
 			}
 		}
 	}
-	if (idle || failed)
-		self->progress_.notify_all(); // drain(), and submit() returns the failure
 	dropped.clear();
+	// Reported before drain() returns: whoever drained sees the error message posted.
 	if (report && self->onFailure_)
 		self->onFailure_(ret);
+	if (idle || failed)
+		self->progress_.notify_all(); // drain(), and submit() returns the failure
 	if (failed) {
 		GST_DEBUG_OBJECT(self->srcpad_, "pausing worker task: %s", gst_flow_get_name(ret));
 		gst_pad_pause_task(self->srcpad_);

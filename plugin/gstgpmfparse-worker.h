@@ -58,6 +58,8 @@ public:
 	/// FLUSH_STOP: accepts jobs again, forgets the last failure and restarts the task.
 	void flushStop();
 
+	/// Whether inputs wait behind the job running (called from a job).
+	bool inputWaits();
 	/// The failure that stopped the task, GST_FLOW_OK while it runs.
 	GstFlowReturn result();
 	/// A failure that ends the stream (NOT_LINKED, NOT_NEGOTIATED, ERROR...), not a flush or EOS.

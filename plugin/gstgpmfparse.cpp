@@ -18,7 +18,9 @@
  *
  * The element decodes and writes in a thread of its own (#GstGpmfParse:worker-thread), in
  * stream order, so the upstream streaming thread (qtdemux's, which reads the whole file) only
- * hands the buffers over and no queue is needed before it.
+ * hands the buffers over and no queue is needed before it. With #GstGpmfParse:threads above 1,
+ * helper threads write the JSON of decoded payloads while the next ones are decoded, and the
+ * records are still pushed in stream order (for files: a few payloads are held back meanwhile).
  *
  * HiLights are also pushed downstream as a #GstToc and posted as a TOC message. With
  * #GstGpmfParse:post-messages, every record is also posted as an element message named `gpmf`
@@ -63,6 +65,7 @@
 
 #include "gstgpmf-utils.h"
 #include "gstgpmfparse-worker.h"
+#include "gstgpmfparse-writers.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_gpmf_parse_debug);
 #define GST_CAT_DEFAULT gst_gpmf_parse_debug
@@ -101,6 +104,7 @@ struct Settings {
 	bool summary = true;
 	gint maxErrors = -1;
 	bool workerThread = true;
+	guint threads = 1; ///< 0: one per CPU core
 };
 
 // What handling one buffer or event needs from Settings, taken when it arrives: a property set
@@ -116,6 +120,23 @@ struct Snapshot {
 };
 
 using RawClock = gpmf::RawTrackClock;
+
+// A piece of [pts, pts + duration) that gets a record of its own (`interval`).
+struct Window {
+	GstClockTime pts;
+	GstClockTime duration;
+	gpmf::RecordWindow range;
+};
+
+// A decoded payload whose records a writer thread writes (threads > 1). Kept from one payload
+// to the next, as the single-thread path keeps its Payload: decoding allocates next to nothing.
+struct PendingPayload {
+	gpmf::Payload payload;
+	std::vector<Window> windows;
+	std::vector<std::string> records; ///< per window; empty: a GAP (no sample inside)
+	std::size_t sizeHint = 4096;     ///< bytes to reserve for a record, from the last one
+	bool failed = false;             ///< writing ran out of memory
+};
 
 } // namespace
 
@@ -167,6 +188,12 @@ struct GstGpmfParseState {
 
 	// Hands buffers and serialized events to the thread that handles them (worker-thread).
 	GstGpmfParseWorker worker;
+	// Writes the records of decoded payloads on other threads (threads). Used by the handling
+	// thread only, as is `pending`: the payloads decoded and not pushed yet, a ring of
+	// writers.capacity() whose memory serves the next payloads.
+	GstGpmfParseWriters writers;
+	std::vector<std::unique_ptr<PendingPayload>> pending;
+	std::size_t nextPending = 0;
 	// Upstream's streaming thread: the decode options of the last snapshot.
 	std::uint64_t snapshotOptionsVersion = std::numeric_limits<std::uint64_t>::max();
 	std::shared_ptr<const gpmf::DecodeOptions> snapshotOptions;
@@ -174,8 +201,6 @@ struct GstGpmfParseState {
 	// That thread only (the worker task, or upstream's streaming thread; state changes with
 	// pads inactive): what follows, up to the scheduler.
 	gpmf::Decoder decoder;
-	gpmf::Payload payload; ///< the payload being pushed; its memory serves the next one
-	std::size_t recordSizeHint = 4096; ///< bytes to reserve for the next payload record
 	std::shared_ptr<const gpmf::DecodeOptions> appliedOptions; ///< what the decoder has
 	GstSegment segment;
 	bool needDiscont = true;
@@ -219,6 +244,7 @@ enum {
 	PROP_SUMMARY,
 	PROP_MAX_ERRORS,
 	PROP_WORKER_THREAD,
+	PROP_THREADS,
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
@@ -522,6 +548,9 @@ static void gst_gpmf_parse_set_property(GObject *object, guint prop_id, const GV
 		case PROP_WORKER_THREAD:
 			s.workerThread = g_value_get_boolean(value);
 			break;
+		case PROP_THREADS:
+			s.threads = g_value_get_uint(value);
+			break;
 		default:
 			G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
 			break;
@@ -571,6 +600,9 @@ static void gst_gpmf_parse_get_property(GObject *object, guint prop_id, GValue *
 		break;
 	case PROP_WORKER_THREAD:
 		g_value_set_boolean(value, s.workerThread);
+		break;
+	case PROP_THREADS:
+		g_value_set_uint(value, s.threads);
 		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -786,30 +818,22 @@ static GstEvent *gst_gpmf_parse_handle_tags(GstGpmfParse *self, GstEvent *event)
 
 /* Decoding. */
 
-namespace
+// Cuts [pts, pts + duration) into records of at most `interval`, into `windows`. The first and
+// last windows are open-ended, so samples that TIMO or timing puts just outside the payload
+// still go somewhere.
+static void gst_gpmf_parse_windows(std::vector<Window> &windows, GstClockTime pts, GstClockTime duration,
+				   GstClockTime interval)
 {
-
-struct Window {
-	GstClockTime pts;
-	GstClockTime duration;
-	gpmf::RecordWindow range;
-};
-
-} // namespace
-
-// Cuts [pts, pts + duration) into records of at most `interval`. The first and last windows are
-// open-ended, so samples that TIMO or timing puts just outside the payload still go somewhere.
-static std::vector<Window> gst_gpmf_parse_windows(GstClockTime pts, GstClockTime duration,
-						  GstClockTime interval)
-{
-	if (interval == 0 || duration <= interval)
-		return {Window{pts, duration, {}}};
+	windows.clear();
+	if (interval == 0 || duration <= interval) {
+		windows.push_back(Window{pts, duration, {}});
+		return;
+	}
 	guint64 count = (duration + interval - 1) / interval;
 	if (count > kMaxWindowsPerPayload) {
 		interval = (duration + kMaxWindowsPerPayload - 1) / kMaxWindowsPerPayload;
 		count = (duration + interval - 1) / interval;
 	}
-	std::vector<Window> windows;
 	windows.reserve(count);
 	for (guint64 k = 0; k < count; k++) {
 		const GstClockTime begin = pts + k * interval;
@@ -820,7 +844,81 @@ static std::vector<Window> gst_gpmf_parse_windows(GstClockTime pts, GstClockTime
 		range.part = std::int64_t(k);
 		windows.push_back(Window{begin, end - begin, range});
 	}
-	return windows;
+}
+
+// A GAP, pushed after the records still being written.
+static GstFlowReturn gst_gpmf_parse_emit_gap(GstGpmfParse *self, GstClockTime pts, GstClockTime duration)
+{
+	GstGpmfParseWriters &writers = self->state->writers;
+	if (!writers.parallel()) {
+		gst_gpmf_parse_push_gap(self, pts, duration);
+		return GST_FLOW_OK;
+	}
+	const GstFlowReturn ret = writers.makeRoom();
+	if (ret == GST_FLOW_OK)
+		writers.submit(nullptr, [self, pts, duration]() {
+			gst_gpmf_parse_push_gap(self, pts, duration);
+			return GST_FLOW_OK;
+		});
+	return ret;
+}
+
+// Where the next payload is decoded: the ring has a place per payload that may be pending,
+// and makeRoom() left one free (the oldest place, whose records were pushed).
+static PendingPayload &gst_gpmf_parse_next_pending(GstGpmfParseState &st)
+{
+	const std::size_t ring = st.writers.parallel() ? st.writers.capacity() : 1;
+	if (st.pending.size() != ring) { // `threads` changed: nothing is pending then
+		st.pending.clear();
+		st.pending.resize(ring);
+		st.nextPending = 0;
+	}
+	std::unique_ptr<PendingPayload> &place = st.pending[st.nextPending++ % ring];
+	if (!place)
+		place = std::make_unique<PendingPayload>();
+	return *place;
+}
+
+// A writer thread (or the handling thread): the payload's records, one per window.
+static void gst_gpmf_parse_write_records(PendingPayload &p) noexcept
+{
+	try {
+		p.failed = false;
+		p.records.resize(p.windows.size());
+		for (std::size_t k = 0; k < p.windows.size(); k++) {
+			std::string &json = p.records[k];
+			json.clear();
+			const gpmf::RecordWindow &range = p.windows[k].range;
+			if (range.part >= 0 && !gpmf::windowHasSamples(p.payload, range))
+				continue; // a GAP
+			json.reserve(p.sizeHint); // the last record's size: no regrowth on the way
+			gpmf::writePayloadRecord(json, p.payload, range);
+			p.sizeHint = json.size() + json.size() / 8;
+		}
+	} catch (const std::exception &) {
+		p.failed = true; // out of memory: reported by the delivery
+	}
+}
+
+// The handling thread, in order: pushes what gst_gpmf_parse_write_records() wrote.
+static GstFlowReturn gst_gpmf_parse_push_records(GstGpmfParse *self, const Snapshot &snap, PendingPayload &p)
+{
+	if (p.failed) {
+		GST_ELEMENT_ERROR(self, RESOURCE, FAILED, (nullptr), ("out of memory writing a payload record"));
+		return GST_FLOW_ERROR;
+	}
+	for (std::size_t k = 0; k < p.windows.size(); k++) {
+		const Window &w = p.windows[k];
+		if (p.records[k].empty()) {
+			gst_gpmf_parse_push_gap(self, w.pts, w.duration);
+			continue;
+		}
+		const GstFlowReturn ret =
+		    gst_gpmf_parse_push_record(self, snap, std::move(p.records[k]), "payload", w.pts, w.duration);
+		if (ret != GST_FLOW_OK)
+			return ret;
+	}
+	return GST_FLOW_OK;
 }
 
 // A payload with nothing to output (corrupt or empty): a warning and a GAP, or an error once
@@ -837,8 +935,7 @@ static GstFlowReturn gst_gpmf_parse_skip_payload(GstGpmfParse *self, const Snaps
 		return GST_FLOW_ERROR;
 	}
 	GST_ELEMENT_WARNING(self, STREAM, DECODE, ("%s", summary), ("%s", detail));
-	gst_gpmf_parse_push_gap(self, pts, duration);
-	return GST_FLOW_OK;
+	return gst_gpmf_parse_emit_gap(self, pts, duration);
 }
 
 // Decodes one payload covering [pts, pts + duration) and pushes its records (or GAPs).
@@ -856,7 +953,14 @@ static GstFlowReturn gst_gpmf_parse_decode(GstGpmfParse *self, const Snapshot &s
 		return gst_gpmf_parse_skip_payload(self, snap, pts, duration, "Empty GPMF payload", detail);
 	}
 
-	gpmf::Payload &payload = st.payload;
+	GstGpmfParseWriters &writers = st.writers;
+	if (writers.parallel()) {
+		const GstFlowReturn room = writers.makeRoom();
+		if (room != GST_FLOW_OK)
+			return room;
+	}
+	PendingPayload &pending = gst_gpmf_parse_next_pending(st);
+	gpmf::Payload &payload = pending.payload;
 	st.decoder.decodeInto(payload, bytes, toSeconds(pts), toSeconds(duration));
 	const bool hasSamples = gpmf::windowHasSamples(payload, {});
 
@@ -883,27 +987,25 @@ static GstFlowReturn gst_gpmf_parse_decode(GstGpmfParse *self, const Snapshot &s
 		// Filtered out, or a payload with metadata only: downstream still learns time passed.
 		GST_DEBUG_OBJECT(self, "payload %" G_GUINT64_FORMAT " has no samples",
 				 guint64(payload.index));
-		gst_gpmf_parse_push_gap(self, pts, duration);
-		return GST_FLOW_OK;
+		return gst_gpmf_parse_emit_gap(self, pts, duration);
 	}
 
-	GstFlowReturn ret = gst_gpmf_parse_push_header(self, snap, pts);
-	if (ret != GST_FLOW_OK)
-		return ret;
-
-	for (const Window &w : gst_gpmf_parse_windows(pts, duration, snap.interval)) {
-		if (w.range.part >= 0 && !gpmf::windowHasSamples(payload, w.range)) {
-			gst_gpmf_parse_push_gap(self, w.pts, w.duration);
-			continue;
-		}
-		std::string json;
-		json.reserve(st.recordSizeHint); // the last record's size: no regrowth on the way
-		gpmf::writePayloadRecord(json, payload, w.range);
-		st.recordSizeHint = json.size() + json.size() / 8;
-		ret = gst_gpmf_parse_push_record(self, snap, std::move(json), "payload", w.pts, w.duration);
+	if (!st.headerSent && snap.header) {
+		// The header goes first: only GAPs can be pending before it.
+		GstFlowReturn ret = writers.finish();
+		if (ret == GST_FLOW_OK)
+			ret = gst_gpmf_parse_push_header(self, snap, pts);
 		if (ret != GST_FLOW_OK)
 			return ret;
 	}
+
+	gst_gpmf_parse_windows(pending.windows, pts, duration, snap.interval);
+	if (!writers.parallel()) {
+		gst_gpmf_parse_write_records(pending);
+		return gst_gpmf_parse_push_records(self, snap, pending);
+	}
+	writers.submit([&pending]() { gst_gpmf_parse_write_records(pending); },
+		       [self, snap, &pending]() { return gst_gpmf_parse_push_records(self, snap, pending); });
 	return GST_FLOW_OK;
 }
 
@@ -1100,9 +1202,14 @@ static GstFlowReturn gst_gpmf_parse_process_buffer(GstGpmfParse *self, GstBuffer
 	GstGpmfParseState &st = *self->state;
 
 	g_autoptr(GstBuffer) owned = buffer; // released on every path, exceptions included
-	if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT))
-		st.needDiscont = true;
 	return gst_gpmf_parse_guard(self, GST_FLOW_ERROR, "chain", [&]() {
+		if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT)) {
+			// The flag goes to this buffer's first record, not to one still being written.
+			const GstFlowReturn ret = st.writers.finish();
+			if (ret != GST_FLOW_OK)
+				return ret;
+			st.needDiscont = true;
+		}
 		gst_gpmf_parse_apply_options(self, snap);
 		if (!st.rawInput)
 			return gst_gpmf_parse_chain_payload(self, snap, owned);
@@ -1117,6 +1224,7 @@ static GstFlowReturn gst_gpmf_parse_process_buffer(GstGpmfParse *self, GstBuffer
 static void gst_gpmf_parse_reset_position(GstGpmfParse *self)
 {
 	GstGpmfParseState &st = *self->state;
+	st.writers.discard(); // records of the time before (flushing, stopped)
 	st.decoder.reset();
 	st.needDiscont = true;
 	st.lastEnd = GST_CLOCK_TIME_NONE;
@@ -1178,6 +1286,9 @@ static gboolean gst_gpmf_parse_process_event(GstGpmfParse *self, GstPad *pad, Gs
 	GstGpmfParseState &st = *self->state;
 
 	return gst_gpmf_parse_guard(self, gboolean(FALSE), "sink_event", [&]() -> gboolean {
+		// The records of the payloads before the event go before it (a flush drops them).
+		if (GST_EVENT_TYPE(event) != GST_EVENT_FLUSH_START && GST_EVENT_TYPE(event) != GST_EVENT_FLUSH_STOP)
+			st.writers.finish();
 		switch (GST_EVENT_TYPE(event)) {
 		case GST_EVENT_CAPS: {
 			GstCaps *caps;
@@ -1223,6 +1334,8 @@ static gboolean gst_gpmf_parse_process_event(GstGpmfParse *self, GstPad *pad, Gs
 			GstFlowReturn ret = GST_FLOW_OK;
 			if (st.rawInput)
 				ret = gst_gpmf_parse_drain_raw(self, snap, true);
+			if (ret == GST_FLOW_OK)
+				ret = st.writers.finish(); // the last raw payload's records
 			// At the last payload's start, not its end: that may lie past the segment stop
 			// (the gpmd track often outlasts the movie), where sinks clip it.
 			GstClockTime at = st.lastPts;
@@ -1274,7 +1387,12 @@ static GstFlowReturn gst_gpmf_parse_chain(GstPad *, GstObject *parent, GstBuffer
 			return gst_gpmf_parse_process_buffer(self, std::exchange(owned, nullptr), snap);
 		std::shared_ptr<GstBuffer> held(std::exchange(owned, nullptr), [](GstBuffer *b) { gst_buffer_unref(b); });
 		return worker.submit([self, held, snap]() noexcept {
-			return gst_gpmf_parse_process_buffer(self, gst_buffer_ref(held.get()), snap);
+			GstFlowReturn ret = gst_gpmf_parse_process_buffer(self, gst_buffer_ref(held.get()), snap);
+			// Records wait only while more input does: none is held back from a slow source.
+			if (ret == GST_FLOW_OK && !self->state->worker.inputWaits())
+				ret = gst_gpmf_parse_guard(self, GST_FLOW_ERROR, "chain",
+							   [self]() { return self->state->writers.finish(); });
+			return ret;
 		});
 	});
 }
@@ -1336,9 +1454,16 @@ static gboolean gst_gpmf_parse_sink_event(GstPad *pad, GstObject *parent, GstEve
 static gboolean gst_gpmf_parse_sink_query(GstPad *pad, GstObject *parent, GstQuery *query)
 {
 	auto *self = GST_GPMF_PARSE(parent);
-	// A serialized query (DRAIN, ALLOCATION...) comes after the inputs queued before it.
-	if (gst_query_type_get_flags(GST_QUERY_TYPE(query)) & GST_QUERY_TYPE_SERIALIZED)
-		self->state->worker.drain();
+	// A serialized query (DRAIN, ALLOCATION...) comes after the inputs queued before it, and
+	// after their records: the worker pushes them when it runs out of input; without it, this
+	// is the streaming thread.
+	if (gst_query_type_get_flags(GST_QUERY_TYPE(query)) & GST_QUERY_TYPE_SERIALIZED) {
+		GstGpmfParseState &st = *self->state;
+		if (st.worker.threaded())
+			st.worker.drain();
+		else
+			gst_gpmf_parse_guard(self, GST_FLOW_ERROR, "sink_query", [&]() { return st.writers.finish(); });
+	}
 	return gst_pad_query_default(pad, parent, query);
 }
 
@@ -1403,9 +1528,16 @@ static GstStateChangeReturn gst_gpmf_parse_change_state(GstElement *element, Gst
 	auto *self = GST_GPMF_PARSE(element);
 	return gst_gpmf_parse_guard(self, GST_STATE_CHANGE_FAILURE, "change_state", [&]() {
 		switch (transition) {
-		case GST_STATE_CHANGE_READY_TO_PAUSED:
+		case GST_STATE_CHANGE_READY_TO_PAUSED: {
 			gst_gpmf_parse_reset_stream(self);
+			guint threads;
+			{
+				ObjectLocker lock(self);
+				threads = self->state->settings.threads;
+			}
+			self->state->writers.setThreads(threads ? threads : g_get_num_processors());
 			break;
+		}
 		case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
 			self->state->scheduler.pause();
 			break;
@@ -1426,6 +1558,7 @@ static GstStateChangeReturn gst_gpmf_parse_change_state(GstElement *element, Gst
 		case GST_STATE_CHANGE_PAUSED_TO_READY:
 			// Pads are inactive: no chain function can run concurrently.
 			gst_gpmf_parse_reset_stream(self);
+			self->state->writers.stop();
 			break;
 		default:
 			break;
@@ -1631,6 +1764,22 @@ static void gst_gpmf_parse_class_init(GstGpmfParseClass *klass)
 		"the buffers over, as with a queue before the element. FALSE does everything in the "
 		"upstream thread. Read when the element starts (READY to PAUSED).",
 		TRUE, static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+	/**
+	 * GstGpmfParse:threads:
+	 *
+	 * Since: 0.1
+	 */
+	g_object_class_install_property(
+	    object_class, PROP_THREADS,
+	    g_param_spec_uint(
+		"threads", "Threads",
+		"Threads that write the JSON records, the one that decodes included: with more than "
+		"one, the records of a payload are written on another core while the next payloads "
+		"are decoded, and still pushed in stream order. Up to 4 payloads per thread are then "
+		"held back while input keeps coming (without worker-thread, until the next buffers "
+		"arrive): meant for files, not live sources. 0 uses one per CPU core. Read when the "
+		"element starts (READY to PAUSED).",
+		0, 64, 1, static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
 
 	gst_element_class_add_static_pad_template(element_class, &sink_template);
 	gst_element_class_add_static_pad_template(element_class, &src_template);

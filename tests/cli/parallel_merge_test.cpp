@@ -49,6 +49,29 @@ TEST(Parallel, TwoJobsWriteWhatOneJobWrites)
 	EXPECT_TRUE(one == folder(dir / "j2"));
 }
 
+// One input and several threads: helpers write the records (gpmfparse threads), pushed in order.
+TEST(Parallel, OneInputOnFourThreadsWritesWhatOneThreadWrites)
+{
+	TempDir dir;
+	for (const char *s : { "karma.mp4", "hero11-track.bin" }) {
+		GPMF_REQUIRE_SAMPLE(input, s);
+		for (const char *interval : { "", "0.1" }) {
+			std::string written[2];
+			for (int k = 0; k < 2; k++) {
+				const fs::path out = dir / (std::string(k ? "four" : "one") + ".ndjson");
+				std::vector<std::string> args{ input.string(), "-j", k ? "4" : "1", "-o", out.string() };
+				if (*interval)
+					args.insert(args.end(), { "--interval", interval });
+				const Result r = run(args);
+				ASSERT_EQ(r.status, 0) << r.err;
+				written[k] = readText(out);
+			}
+			EXPECT_GT(lines(written[0]).size(), 10u) << s;
+			EXPECT_TRUE(written[0] == written[1]) << s << ", interval " << interval;
+		}
+	}
+}
+
 // Without -o, several outputs go beside their inputs.
 TEST(Parallel, OutputsGoBesideTheirInputs)
 {

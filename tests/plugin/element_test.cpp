@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -1078,6 +1080,165 @@ TEST_F(GpmfParseTest, NoMessagesUnlessAskedFor)
 	ASSERT_EQ(push(makePayload(), 0), GST_FLOW_OK);
 	EXPECT_TRUE(gpmfMessages().empty());
 }
+
+/* Record writer threads (threads): the same output, in the same order, as one thread. */
+
+// Everything gpmfparse pushes, in order: records as "buffer PTS DURATION [D] TEXT", events by
+// name (GAPs with their times).
+class OutputLog
+{
+public:
+	explicit OutputLog(GstHarness *h)
+	{
+		pad_ = GST_PAD(gst_object_ref(h->sinkpad));
+		probe_ = gst_pad_add_probe(pad_, GST_PAD_PROBE_TYPE_DATA_DOWNSTREAM, record, this, nullptr);
+	}
+	~OutputLog()
+	{
+		gst_pad_remove_probe(pad_, probe_);
+		gst_object_unref(pad_);
+	}
+	std::vector<std::string> lines()
+	{
+		std::lock_guard lock(mutex_);
+		return lines_;
+	}
+
+private:
+	static GstPadProbeReturn record(GstPad *, GstPadProbeInfo *info, gpointer data)
+	{
+		auto *self = static_cast<OutputLog *>(data);
+		std::string line;
+		if (GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info); info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+			line = "buffer " + std::to_string(GST_BUFFER_PTS(b)) + " " + std::to_string(GST_BUFFER_DURATION(b)) +
+			       (GST_BUFFER_FLAG_IS_SET(b, GST_BUFFER_FLAG_DISCONT) ? " D " : " ") + bufferText(b);
+		} else if (GstEvent *e = GST_PAD_PROBE_INFO_EVENT(info)) {
+			line = GST_EVENT_TYPE_NAME(e);
+			if (GST_EVENT_TYPE(e) == GST_EVENT_GAP) {
+				GstClockTime ts, dur;
+				gst_event_parse_gap(e, &ts, &dur);
+				line += " " + std::to_string(ts) + " " + std::to_string(dur);
+			}
+		}
+		std::lock_guard lock(self->mutex_);
+		self->lines_.push_back(line);
+		return GST_PAD_PROBE_OK;
+	}
+
+	GstPad *pad_;
+	gulong probe_;
+	std::mutex mutex_;
+	std::vector<std::string> lines_;
+};
+
+// gpmfparse in a harness with properties read when it starts (threads, worker-thread) set first.
+GstHarness *newHarnessWith(guint threads, std::optional<bool> workerThread = std::nullopt)
+{
+	GstElement *element = gst_element_factory_make("gpmfparse", nullptr);
+	g_object_set(element, "threads", threads, nullptr);
+	if (workerThread)
+		g_object_set(element, "worker-thread", gboolean(*workerThread), nullptr);
+	else if (const char *thread = std::getenv("GPMF_TEST_WORKER_THREAD"))
+		g_object_set(element, "worker-thread", gboolean(std::string(thread) != "0"), nullptr);
+	GstHarness *h = gst_harness_new_with_element(element, "sink", "src");
+	gst_object_unref(element);
+	return h;
+}
+
+// A recording whose payloads take very different times to write (4 to 400 ACCL samples), with a
+// truncated payload (partly decoded) and noise (a GAP) among them.
+std::vector<std::string> decodeRecording(guint threads, GstClockTime interval)
+{
+	GstHarness *h = newHarnessWith(threads);
+	g_object_set(h->element, "interval", guint64(interval), nullptr);
+	std::vector<std::string> lines;
+	{
+		OutputLog log(h);
+		gst_harness_set_src_caps_str(h, kGpmdCaps);
+		for (int i = 0; i < 40; i++) {
+			PayloadSpec spec;
+			spec.accl = 4 + (i * 7919) % 397;
+			spec.gps = i % 3 == 0 ? 18 : 0;
+			std::vector<std::uint8_t> bytes = makePayload(spec);
+			if (i == 17)
+				bytes.resize(bytes.size() / 3); // truncated: decoded in part, or a GAP
+			if (i == 23)
+				bytes = {0x00, 0x01, 0x02}; // noise: a GAP and a warning
+			EXPECT_EQ(gst_harness_push(h, makeBuffer(bytes, i * GST_SECOND, GST_SECOND)), GST_FLOW_OK);
+		}
+		EXPECT_TRUE(gst_harness_push_event(h, gst_event_new_eos()));
+		while (GstEvent *e = gst_harness_pull_event(h)) { // the worker thread may still be at work
+			const bool eos = GST_EVENT_TYPE(e) == GST_EVENT_EOS;
+			gst_event_unref(e);
+			if (eos)
+				break;
+		}
+		lines = log.lines();
+	}
+	gst_harness_teardown(h);
+	return lines;
+}
+
+TEST(GpmfParseThreads, RecordsGapsAndTheirOrderAreThoseOfOneThread)
+{
+	ASSERT_TRUE(GST_ELEMENT_REGISTER(gpmfparse, nullptr));
+	for (GstClockTime interval : {GstClockTime(0), GstClockTime(300 * GST_MSECOND)}) {
+		const std::vector<std::string> one = decodeRecording(1, interval);
+		ASSERT_GT(one.size(), 40u);
+		ASSERT_EQ(one.back(), "eos");
+		for (guint threads : {2u, 4u}) {
+			const std::vector<std::string> many = decodeRecording(threads, interval);
+			ASSERT_EQ(many.size(), one.size()) << threads << " threads, interval " << interval;
+			for (std::size_t i = 0; i < one.size(); i++)
+				ASSERT_EQ(many[i], one[i]) << "item " << i << ", " << threads << " threads, interval " << interval;
+		}
+	}
+}
+
+// Without the worker thread, the upstream thread decodes: records being written wait for the
+// next input, an event or a serialized query, and are never lost.
+TEST_F(GpmfParseTest, WithoutWorkerThreadRecordsWaitForTheNextInput)
+{
+	gst_harness_teardown(h_);
+	h_ = newHarnessWith(2, false);
+	start();
+	ASSERT_EQ(push(makePayload(), 0), GST_FLOW_OK);
+	EXPECT_EQ(gst_harness_buffers_received(h_), 1u) << "the header only: the record is being written";
+	ASSERT_EQ(push(makePayload(), GST_SECOND), GST_FLOW_OK);
+	EXPECT_EQ(records().size(), 3u) << "a DRAIN query gets every record out";
+	ASSERT_EQ(push(makePayload(), 2 * GST_SECOND), GST_FLOW_OK);
+	ASSERT_TRUE(gst_harness_push_event(h_, gst_event_new_eos()));
+	std::vector<Record> out = records();
+	ASSERT_EQ(out.size(), 2u);
+	EXPECT_EQ(out[0].pts, 2 * GST_SECOND);
+	EXPECT_EQ(out[1].json.string("type"), "summary");
+}
+
+TEST_F(GpmfParseTest, AFlushDropsTheRecordsBeingWritten)
+{
+	gst_harness_teardown(h_);
+	h_ = newHarnessWith(2, false);
+	start();
+	for (int i = 0; i < 3; i++)
+		ASSERT_EQ(push(makePayload(), i * GST_SECOND), GST_FLOW_OK);
+	while (GstBuffer *b = gst_harness_try_pull(h_)) // what went out before the flush
+		gst_buffer_unref(b);
+
+	ASSERT_TRUE(gst_harness_push_event(h_, gst_event_new_flush_start()));
+	ASSERT_TRUE(gst_harness_push_event(h_, gst_event_new_flush_stop(TRUE)));
+	GstSegment segment;
+	gst_segment_init(&segment, GST_FORMAT_TIME);
+	segment.start = segment.time = 5 * GST_SECOND;
+	ASSERT_TRUE(gst_harness_push_event(h_, gst_event_new_segment(&segment)));
+	ASSERT_EQ(push(makePayload(), 5 * GST_SECOND), GST_FLOW_OK);
+
+	std::vector<Record> out = records();
+	ASSERT_EQ(out.size(), 1u) << "the third payload's record, pending at the flush, is dropped";
+	EXPECT_EQ(out[0].pts, 5 * GST_SECOND);
+	EXPECT_TRUE(out[0].discont);
+	EXPECT_DOUBLE_EQ(out[0].json.number("index"), 0.0);
+}
+
 
 class GpmfParseClockTest : public GpmfParseTest
 {

@@ -272,7 +272,8 @@ inline bool haveElement(const char *name)
 }
 
 /// gpmfparse in a GstHarness, its worker thread as GPMF_TEST_WORKER_THREAD says ("0" off,
-/// anything else on, unset the element's default): meson runs the harness suites both ways.
+/// anything else on, unset the element's default) and its record writers as GPMF_TEST_THREADS
+/// does: meson runs the harness suites these ways.
 inline GstHarness *newParseHarness()
 {
 	GstElement *element = gst_element_factory_make("gpmfparse", nullptr);
@@ -280,6 +281,8 @@ inline GstHarness *newParseHarness()
 		return nullptr;
 	if (const char *thread = std::getenv("GPMF_TEST_WORKER_THREAD"))
 		g_object_set(element, "worker-thread", gboolean(std::string(thread) != "0"), nullptr);
+	if (const char *threads = std::getenv("GPMF_TEST_THREADS"))
+		g_object_set(element, "threads", guint(std::strtoul(threads, nullptr, 10)), nullptr);
 	GstHarness *h = gst_harness_new_with_element(element, "sink", "src");
 	gst_object_unref(element);
 	return h;
