@@ -80,6 +80,17 @@ protected:
 		return gst_harness_push(h_, makeBuffer(bytes, pts, duration));
 	}
 
+	// What upstream sends on a flushing seek: FLUSH_START, FLUSH_STOP, a segment from `start`.
+	void flushingSeekTo(GstClockTime start)
+	{
+		ASSERT_TRUE(gst_harness_push_event(h_, gst_event_new_flush_start()));
+		ASSERT_TRUE(gst_harness_push_event(h_, gst_event_new_flush_stop(TRUE)));
+		GstSegment segment;
+		gst_segment_init(&segment, GST_FORMAT_TIME);
+		segment.start = segment.time = start;
+		ASSERT_TRUE(gst_harness_push_event(h_, gst_event_new_segment(&segment)));
+	}
+
 	// Every buffer already output (never blocks).
 	std::vector<Record> records()
 	{
@@ -546,12 +557,7 @@ TEST_F(GpmfParseTest, FlushResetsTimingAndMarksDiscont)
 	ASSERT_EQ(push(makePayload(), GST_SECOND), GST_FLOW_OK);
 	ASSERT_EQ(records().size(), 3u);
 
-	ASSERT_TRUE(gst_harness_push_event(h_, gst_event_new_flush_start()));
-	ASSERT_TRUE(gst_harness_push_event(h_, gst_event_new_flush_stop(TRUE)));
-	GstSegment segment;
-	gst_segment_init(&segment, GST_FORMAT_TIME);
-	segment.start = segment.time = 5 * GST_SECOND;
-	ASSERT_TRUE(gst_harness_push_event(h_, gst_event_new_segment(&segment)));
+	flushingSeekTo(5 * GST_SECOND);
 	ASSERT_EQ(push(makePayload(), 5 * GST_SECOND), GST_FLOW_OK);
 
 	std::vector<Record> out = records();
@@ -1224,12 +1230,7 @@ TEST_F(GpmfParseTest, AFlushDropsTheRecordsBeingWritten)
 	while (GstBuffer *b = gst_harness_try_pull(h_)) // what went out before the flush
 		gst_buffer_unref(b);
 
-	ASSERT_TRUE(gst_harness_push_event(h_, gst_event_new_flush_start()));
-	ASSERT_TRUE(gst_harness_push_event(h_, gst_event_new_flush_stop(TRUE)));
-	GstSegment segment;
-	gst_segment_init(&segment, GST_FORMAT_TIME);
-	segment.start = segment.time = 5 * GST_SECOND;
-	ASSERT_TRUE(gst_harness_push_event(h_, gst_event_new_segment(&segment)));
+	flushingSeekTo(5 * GST_SECOND);
 	ASSERT_EQ(push(makePayload(), 5 * GST_SECOND), GST_FLOW_OK);
 
 	std::vector<Record> out = records();
