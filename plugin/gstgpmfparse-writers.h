@@ -9,6 +9,7 @@
 #include <gst/gst.h>
 
 #include <condition_variable>
+#include <algorithm>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -33,8 +34,9 @@ public:
 	void setThreads(unsigned threads);
 	unsigned threads() const noexcept { return threads_; }
 	bool parallel() const noexcept { return threads_ > 1; }
-	/// Payloads decoded ahead of the one being pushed, at most: bounds memory and latency.
-	std::size_t capacity() const noexcept { return 4 * std::size_t(threads_); }
+	/// Payloads decoded ahead of the one being pushed, at most: bounds memory and latency
+	/// (4 per thread keep the helpers busy; past 32, more threads only add memory).
+	std::size_t capacity() const noexcept { return std::min<std::size_t>(4 * std::size_t(threads_), 32); }
 
 	/// Delivers what is written, then waits (writing the oldest itself when no helper has
 	/// taken it) until fewer than capacity() are pending. A failed delivery drops the rest.

@@ -1775,8 +1775,8 @@ static void gst_gpmf_parse_class_init(GstGpmfParseClass *klass)
 		"threads", "Threads",
 		"Threads that write the JSON records, the one that decodes included: with more than "
 		"one, the records of a payload are written on another core while the next payloads "
-		"are decoded, and still pushed in stream order. Up to 4 payloads per thread are then "
-		"held back while input keeps coming (without worker-thread, until the next buffers "
+		"are decoded, and still pushed in stream order. Up to 4 payloads per thread (32 in all) "
+		"are then held back while input keeps coming (without worker-thread, until the next buffers "
 		"arrive): meant for files, not live sources. 0 uses one per CPU core. Read when the "
 		"element starts (READY to PAUSED).",
 		0, 64, 1, static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
