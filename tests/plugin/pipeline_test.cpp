@@ -447,6 +447,8 @@ protected:
 			std::filesystem::remove(path_);
 	}
 
+	void seekToThreeAndAHalfSeconds(const char *settings);
+
 	std::filesystem::path path_;
 };
 
@@ -508,10 +510,20 @@ TEST_F(WrittenMp4Test, LrvAnd360NamesWorkTheSame)
 	}
 }
 
+// As the element comes, and with record writer threads (whose pending records the flush drops),
+// with and without its worker thread.
 TEST_F(WrittenMp4Test, SeekRestartsAtTheTargetWithDiscont)
 {
-	PipelineRun run("filesrc location=" + launchPath(path_) +
-			" ! qtdemux ! gpmfparse name=p ! appsink name=out sync=false");
+	for (const char *settings : {"", " threads=2", " threads=2 worker-thread=false"}) {
+		SCOPED_TRACE(std::string("gpmfparse") + settings);
+		seekToThreeAndAHalfSeconds(settings);
+	}
+}
+
+void WrittenMp4Test::seekToThreeAndAHalfSeconds(const char *settings)
+{
+	PipelineRun run("filesrc location=" + launchPath(path_) + " ! qtdemux ! gpmfparse name=p" + settings +
+			" ! appsink name=out sync=false");
 	ASSERT_NE(run.pipeline(), nullptr) << run.error();
 	ASSERT_NE(gst_element_set_state(run.pipeline(), GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
 	ASSERT_EQ(gst_element_get_state(run.pipeline(), nullptr, nullptr, 10 * GST_SECOND),
