@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -1137,25 +1136,11 @@ private:
 	std::vector<std::string> lines_;
 };
 
-// gpmfparse in a harness with properties read when it starts (threads, worker-thread) set first.
-GstHarness *newHarnessWith(guint threads, std::optional<bool> workerThread = std::nullopt)
-{
-	GstElement *element = gst_element_factory_make("gpmfparse", nullptr);
-	g_object_set(element, "threads", threads, nullptr);
-	if (workerThread)
-		g_object_set(element, "worker-thread", gboolean(*workerThread), nullptr);
-	else if (const char *thread = std::getenv("GPMF_TEST_WORKER_THREAD"))
-		g_object_set(element, "worker-thread", gboolean(std::string(thread) != "0"), nullptr);
-	GstHarness *h = gst_harness_new_with_element(element, "sink", "src");
-	gst_object_unref(element);
-	return h;
-}
-
 // A recording whose payloads take very different times to write (4 to 400 ACCL samples), with a
 // truncated payload (partly decoded) and noise (a GAP) among them.
 std::vector<std::string> decodeRecording(guint threads, GstClockTime interval)
 {
-	GstHarness *h = newHarnessWith(threads);
+	GstHarness *h = newParseHarness(threads);
 	g_object_set(h->element, "interval", guint64(interval), nullptr);
 	std::vector<std::string> lines;
 	{
@@ -1206,7 +1191,7 @@ TEST(GpmfParseThreads, RecordsGapsAndTheirOrderAreThoseOfOneThread)
 TEST_F(GpmfParseTest, WithoutWorkerThreadRecordsWaitForTheNextInput)
 {
 	gst_harness_teardown(h_);
-	h_ = newHarnessWith(2, false);
+	h_ = newParseHarness(2, false);
 	start();
 	ASSERT_EQ(push(makePayload(), 0), GST_FLOW_OK);
 	EXPECT_EQ(gst_harness_buffers_received(h_), 1u) << "the header only: the record is being written";
@@ -1223,7 +1208,7 @@ TEST_F(GpmfParseTest, WithoutWorkerThreadRecordsWaitForTheNextInput)
 TEST_F(GpmfParseTest, AFlushDropsTheRecordsBeingWritten)
 {
 	gst_harness_teardown(h_);
-	h_ = newHarnessWith(2, false);
+	h_ = newParseHarness(2, false);
 	start();
 	for (int i = 0; i < 3; i++)
 		ASSERT_EQ(push(makePayload(), i * GST_SECOND), GST_FLOW_OK);

@@ -273,16 +273,24 @@ inline bool haveElement(const char *name)
 
 /// gpmfparse in a GstHarness, its worker thread as GPMF_TEST_WORKER_THREAD says ("0" off,
 /// anything else on, unset the element's default) and its record writers as GPMF_TEST_THREADS
-/// does: meson runs the harness suites these ways.
-inline GstHarness *newParseHarness()
+/// does: meson runs the harness suites these ways. A test that needs a setting passes it: these
+/// properties are read when the element starts, before the harness returns.
+inline GstHarness *newParseHarness(std::optional<guint> threads = std::nullopt,
+				   std::optional<bool> workerThread = std::nullopt)
 {
 	GstElement *element = gst_element_factory_make("gpmfparse", nullptr);
 	if (!element)
 		return nullptr;
-	if (const char *thread = std::getenv("GPMF_TEST_WORKER_THREAD"))
-		g_object_set(element, "worker-thread", gboolean(std::string(thread) != "0"), nullptr);
-	if (const char *threads = std::getenv("GPMF_TEST_THREADS"))
-		g_object_set(element, "threads", guint(std::strtoul(threads, nullptr, 10)), nullptr);
+	const char *workerEnv = std::getenv("GPMF_TEST_WORKER_THREAD");
+	if (!workerThread && workerEnv)
+		workerThread = std::string(workerEnv) != "0";
+	if (workerThread)
+		g_object_set(element, "worker-thread", gboolean(*workerThread), nullptr);
+	const char *threadsEnv = std::getenv("GPMF_TEST_THREADS");
+	if (!threads && threadsEnv)
+		threads = guint(std::strtoul(threadsEnv, nullptr, 10));
+	if (threads)
+		g_object_set(element, "threads", *threads, nullptr);
 	GstHarness *h = gst_harness_new_with_element(element, "sink", "src");
 	gst_object_unref(element);
 	return h;
