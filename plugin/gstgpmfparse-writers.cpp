@@ -99,47 +99,17 @@ GstFlowReturn GstGpmfParseWriters::deliverOldest()
 	return ret;
 }
 
-GstFlowReturn GstGpmfParseWriters::deliverWritten()
-{
-	for (;;) {
-		{
-			std::lock_guard<std::mutex> lock(mutex_);
-			if (entries_.empty() || entries_.front().state != State::Written)
-				return GST_FLOW_OK;
-		}
-		const GstFlowReturn ret = deliverOldest();
-		if (ret != GST_FLOW_OK)
-			return ret;
-	}
-}
-
 GstFlowReturn GstGpmfParseWriters::makeRoom()
 {
-	GstFlowReturn ret = deliverWritten();
-	for (;;) {
-		if (ret != GST_FLOW_OK)
-			return ret;
-		{
-			std::lock_guard<std::mutex> lock(mutex_);
-			if (entries_.size() < capacity())
-				return GST_FLOW_OK;
-		}
-		ret = deliverOldest();
-	}
+	const GstFlowReturn ret = deliverWhile([this] { return !entries_.empty() && entries_.front().state == State::Written; });
+	if (ret != GST_FLOW_OK)
+		return ret;
+	return deliverWhile([this] { return entries_.size() >= capacity(); });
 }
 
 GstFlowReturn GstGpmfParseWriters::finish()
 {
-	for (;;) {
-		{
-			std::lock_guard<std::mutex> lock(mutex_);
-			if (entries_.empty())
-				return GST_FLOW_OK;
-		}
-		const GstFlowReturn ret = deliverOldest();
-		if (ret != GST_FLOW_OK)
-			return ret;
-	}
+	return deliverWhile([this] { return !entries_.empty(); });
 }
 
 void GstGpmfParseWriters::discard()

@@ -65,7 +65,21 @@ private:
 	void run(std::unique_lock<std::mutex> &lock, Entry &entry);
 	/// Waits for the oldest entry (writing it when no helper took it), pops and delivers it.
 	GstFlowReturn deliverOldest();
-	GstFlowReturn deliverWritten();
+	/// deliverOldest() while `more` (asked under the lock) says so, or until a delivery fails.
+	template<typename More>
+	GstFlowReturn deliverWhile(More more)
+	{
+		for (;;) {
+			{
+				std::lock_guard<std::mutex> lock(mutex_);
+				if (!more())
+					return GST_FLOW_OK;
+			}
+			const GstFlowReturn ret = deliverOldest();
+			if (ret != GST_FLOW_OK)
+				return ret;
+		}
+	}
 
 	unsigned threads_ = 1;
 	std::vector<GThread *> helpers_;
