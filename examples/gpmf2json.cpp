@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 	// -j N is the number of threads: N inputs at a time, or fewer inputs sharing the N.
 	const unsigned budget = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
 	const unsigned threads = unsigned(std::min<std::size_t>(budget, jobs));
-	const unsigned threadsPerJob = std::max(1u, threads ? budget / threads : 1u);
+	const unsigned threadsPerJob = threads ? budget / threads : 1; // threads <= budget
 
 	std::vector<JobResult> results(jobs);
 	std::atomic<std::size_t> next{ 0 };
