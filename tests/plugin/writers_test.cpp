@@ -67,6 +67,9 @@ TEST(GpmfParseWriters, HoldsAtMostCapacityPayloads)
 	EXPECT_LE(most, writers.capacity());
 	ASSERT_EQ(writers.finish(), GST_FLOW_OK);
 	EXPECT_EQ(delivered, 100u);
+
+	writers.setThreads(64);
+	EXPECT_EQ(writers.capacity(), 32u) << "4 per thread, 32 at most";
 }
 
 TEST(GpmfParseWriters, AFailedDeliveryDropsTheRestAndReturnsItsFlow)
