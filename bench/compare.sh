@@ -20,7 +20,7 @@ source bench/lib/peers.sh
 build="build-release"
 batch_files=4
 
-for tool in "$build/examples/gpmf2json" "$build/plugin/libgstgpmf.so"; do
+for tool in "$build/tools/gpmf2json" "$build/plugin/libgstgpmf.so"; do
 	if [ ! -e "$tool" ]; then
 		echo "bench: $tool is not built (bench/run.sh builds it)" >&2
 		exit 1
@@ -97,7 +97,7 @@ add_row() {
 	output[$row]="${4:-}"
 }
 gst=(gst-launch-1.0 -q filesrc location="$long")
-gpmf2json=("$build/examples/gpmf2json" --no-progress)
+gpmf2json=("$build/tools/gpmf2json" --no-progress)
 
 cmd_ffmpeg=(ffmpeg -v error -y -i "$long" -map "0:$gpmd" -c copy -f data "$out/track.bin")
 add_row ffmpeg ffmpeg "ffmpeg: copy of the gpmd track (-map 0:$gpmd -c copy -f data)" "$out/track.bin"

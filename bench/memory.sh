@@ -18,10 +18,10 @@ build="${BUILD_DIR:-build-release}"
 
 scripts/install-deps.sh
 [ -f "$build/build.ninja" ] || meson setup "$build" -Dbuildtype=release -Dtests=disabled >/dev/null
-meson compile -C "$build" examples/gpmf-make-demo examples/gpmf-dump plugin/gstgpmf >/dev/null
+meson compile -C "$build" support/gpmf-make-demo tools/gpmf-dump plugin/gstgpmf >/dev/null
 # gpmf2json is optional here: the benchmark is about the element.
 have_gpmf2json=0
-if meson compile -C "$build" examples/gpmf2json >/dev/null 2>&1; then
+if meson compile -C "$build" tools/gpmf2json >/dev/null 2>&1; then
 	have_gpmf2json=1
 fi
 
@@ -73,7 +73,7 @@ measure() {
 	rss=$(peak_rss gst-launch-1.0 -q filesrc location="$mp4" ! qtdemux ! meta/x-gst-fourcc-gpmd ! fakesink)
 	rows+=("$label|gst-launch qtdemux ! fakesink (no gpmfparse)|||$rss")
 	if [ "$have_gpmf2json" = 1 ]; then
-		if rss=$(peak_rss "$build/examples/gpmf2json" -o "$out" "$mp4"); then
+		if rss=$(peak_rss "$build/tools/gpmf2json" -o "$out" "$mp4"); then
 			rows+=("$label|gpmf2json|$(end_of "$out")|$(payloads_of "$out")|$rss")
 		fi
 		rm -f "$out"
@@ -85,7 +85,7 @@ measure() {
 			awk -F, '$2 == "gpmd" && !found { print $1; found = 1 }')
 		if [ -n "$index" ]; then
 			ffmpeg -v error -y -i "$mp4" -map "0:$index" -c copy -f data "$work/track.bin"
-			rss=$(peak_rss sh -c "exec '$build/examples/gpmf-dump' '$work/track.bin' > '$out'")
+			rss=$(peak_rss sh -c "exec '$build/tools/gpmf-dump' '$work/track.bin' > '$out'")
 			rows+=("$label|gpmf-dump (raw track, read whole)|$(end_of "$out")|$(payloads_of "$out")|$rss")
 			rm -f "$out" "$work/track.bin"
 		fi
@@ -94,8 +94,8 @@ measure() {
 
 echo "Peak RSS against recording length (GStreamer $(gst-launch-1.0 --gst-version | awk '{ print $NF }'), $build"
 
-"$build/examples/gpmf-make-demo" --seconds 600 "$work/demo-10min.mp4" >/dev/null
-"$build/examples/gpmf-make-demo" --seconds 3600 "$work/demo-60min.mp4" >/dev/null
+"$build/support/gpmf-make-demo" --seconds 600 "$work/demo-10min.mp4" >/dev/null
+"$build/support/gpmf-make-demo" --seconds 3600 "$work/demo-60min.mp4" >/dev/null
 measure "gpmf-make-demo 10 min ($(du -h "$work/demo-10min.mp4" | cut -f1), telemetry track only)" "$work/demo-10min.mp4"
 rm -f "$work/demo-10min.mp4"
 measure "gpmf-make-demo 60 min ($(du -h "$work/demo-60min.mp4" | cut -f1), telemetry track only)" "$work/demo-60min.mp4"

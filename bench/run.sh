@@ -14,7 +14,7 @@ source bench/lib/options.sh
 scripts/install-deps.sh
 mkdir -p "$work"
 [ -f build-release/build.ninja ] || meson setup build-release -Dbuildtype=release -Dtests=disabled >/dev/null
-if ! meson compile -C build-release bench/core-bench examples/gpmf2json plugin/gstgpmf >"$work/build.log" 2>&1; then
+if ! meson compile -C build-release bench/core-bench tools/gpmf2json plugin/gstgpmf >"$work/build.log" 2>&1; then
 	tail -n 30 "$work/build.log" >&2
 	echo "bench: the release build failed (whole log: $work/build.log)" >&2
 	exit 1

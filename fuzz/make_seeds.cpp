@@ -17,7 +17,7 @@
 
 #include "gpmf/byte_reader.h"
 #include "gpmf/klv_writer.h"
-#include "gpmf/mp4_writer.h"
+#include "support/mp4_writer.h"
 #include "gpmf/track_splitter.h"
 
 using namespace gpmf;

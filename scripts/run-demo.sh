@@ -13,7 +13,7 @@ output="${2:-telemetry.ndjson}"
 if [ -z "$input" ]; then
 	mkdir -p build/demo
 	input=build/demo/demo.mp4
-	./build/examples/gpmf-make-demo "$input"
+	./build/support/gpmf-make-demo "$input"
 	echo "Made a demo recording: $input"
 fi
 meson devenv -C build gst-launch-1.0 -q filesrc location="$(realpath "$input")" ! qtdemux ! gpmfparse \

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: CC0-1.0
 # shellcheck shell=bash disable=SC2154 # build is the caller's
 # The long inputs (sourced): a GoPro MP4 looped by ffmpeg, checked to still carry its whole gpmd
-# track. Needs ffmpeg, ffprobe and $build/examples/gpmf2json.
+# track. Needs ffmpeg, ffprobe and $build/tools/gpmf2json.
 #
 # ffmpeg 5.1 cannot '-map 0' a GoPro file into MP4: the tmcd and fdsc data tracks have no MP4
 # tag ("Could not find tag for codec none"), and -copy_unknown does not help. Mapping video,
@@ -49,7 +49,7 @@ make_loop() {
 		exit 1
 	fi
 	# The project's own reader must see them all too.
-	info=$("$build/examples/gpmf2json" --info "$out" | awk '$1 == "payloads" { print $2 " " $3 $4; exit }')
+	info=$("$build/tools/gpmf2json" --info "$out" | awk '$1 == "payloads" { print $2 " " $3 $4; exit }')
 	if [ "$info" != "$expected (0corrupt)" ]; then
 		echo "bench: gpmf2json --info reads '$info' payloads in $out, expected $expected, none corrupt" >&2
 		exit 1

@@ -203,10 +203,13 @@ void appendGpriPoints(const Payload &payload, const Stream &stream, std::vector<
 
 } // namespace
 
-std::vector<GpsPoint> gpsPoints(const Payload &payload)
+namespace {
+
+// gpsPoints() for one device.
+std::vector<GpsPoint> gpsPointsOfDevice(const Payload &payload, const Device &device)
 {
 	std::vector<GpsPoint> points;
-	for (const Device &device : payload.devices) {
+	{
 		const Stream *gps9 = nullptr;
 		const Stream *gps5 = nullptr;
 		const Stream *gpri = nullptr;
@@ -227,6 +230,49 @@ std::vector<GpsPoint> gpsPoints(const Payload &payload)
 			appendGpriPoints(payload, *gpri, points);
 	}
 	return points;
+}
+
+} // namespace
+
+std::vector<GpsPoint> gpsPoints(const Payload &payload)
+{
+	std::vector<GpsPoint> points;
+	for (const Device &device : payload.devices) {
+		std::vector<GpsPoint> more = gpsPointsOfDevice(payload, device);
+		points.insert(points.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+	}
+	return points;
+}
+
+void GpsTrack::add(const Payload &payload, std::vector<GpsPoint> &out)
+{
+	for (const Device &device : payload.devices) {
+		const std::string id = device.idString();
+		bool hasGps9 = false;
+		for (const Stream &stream : device.streams)
+			hasGps9 = hasGps9 || stream.key == FourCC("GPS9");
+		const bool sawGps9 = std::find(devicesWithGps9_.begin(), devicesWithGps9_.end(), id) != devicesWithGps9_.end();
+		if (hasGps9 && !sawGps9)
+			devicesWithGps9_.push_back(id);
+		if (!hasGps9 && sawGps9)
+			continue; // a payload without GPS9 from a device that writes it: its GPS5 is a duplicate
+
+		for (GpsPoint &p : gpsPointsOfDevice(payload, device)) {
+			if (interval_ > 0 && std::isfinite(p.time)) {
+				const double slot = std::floor(p.time / interval_);
+				if (slot == lastSlot_)
+					continue;
+				lastSlot_ = slot;
+			}
+			out.push_back(std::move(p));
+		}
+	}
+}
+
+void GpsTrack::reset()
+{
+	lastSlot_ = std::numeric_limits<double>::quiet_NaN();
+	devicesWithGps9_.clear();
 }
 
 } // namespace gpmf

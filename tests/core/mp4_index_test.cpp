@@ -28,7 +28,7 @@
 #include "gpmf/byte_reader.h"
 #include "gpmf/header.h"
 #include "gpmf/mp4_index.h"
-#include "gpmf/mp4_writer.h"
+#include "support/mp4_writer.h"
 #include "samples.h"
 
 using namespace gpmf;

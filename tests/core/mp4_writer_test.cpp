@@ -14,10 +14,10 @@
 #include <gtest/gtest.h>
 
 #include "gpmf/decoder.h"
-#include "gpmf/demo.h"
+#include "support/demo.h"
 #include "gpmf/header.h"
 #include "gpmf/klv.h"
-#include "gpmf/mp4_writer.h"
+#include "support/mp4_writer.h"
 
 using namespace gpmf;
 

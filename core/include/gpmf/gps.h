@@ -2,6 +2,7 @@
 // GPS: UTC from GPSU and GPS9, and a flat list of track points from decoded payloads.
 #pragma once
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,5 +40,21 @@ struct GpsPoint {
 /// (never both); a device with neither but a Karma GPRI stream gives those (no UTC: GPRI is timed
 /// by the drone's clock). Points with lat = lon = 0 (no data) are left out.
 std::vector<GpsPoint> gpsPoints(const Payload &payload);
+
+/// A recording's track, payload by payload, by gpsPoints()'s choice with one rule across
+/// payloads: once a device has written GPS9, its GPS5 (and GPRI) is never used again, so a
+/// track cannot mix the two. With an interval, at most one point per `interval` seconds.
+class GpsTrack {
+public:
+	explicit GpsTrack(double interval = 0) : interval_(interval) {}
+	/// Appends the payload's points to `out`.
+	void add(const Payload &payload, std::vector<GpsPoint> &out);
+	void reset();
+
+private:
+	double interval_;
+	double lastSlot_ = std::numeric_limits<double>::quiet_NaN();
+	std::vector<std::string> devicesWithGps9_;
+};
 
 } // namespace gpmf

@@ -15,7 +15,7 @@
 //  - GPS5/GPS9 sample the same path at UTC-aligned times; GPSU is the UTC of the payload's first
 //    GPS sample, GPS9 days/seconds the UTC of each sample.
 
-#include "gpmf/demo.h"
+#include "support/demo.h"
 
 #include <algorithm>
 #include <array>

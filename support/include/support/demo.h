@@ -8,7 +8,7 @@
 #include <optional>
 #include <string_view>
 
-#include "gpmf/mp4_writer.h"
+#include "support/mp4_writer.h"
 
 namespace gpmf {
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// gpmf-dump: raw GPMF (one payload or a whole gpmd track dump) to NDJSON, with the core alone.
+// gpmf-dump: raw GPMF (one payload or a whole gpmd track dump) to NDJSON, with the library alone
+// (a gpmf::Session, as every front end).
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -9,10 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "gpmf/decoder.h"
 #include "gpmf/gps_writers.h"
-#include "gpmf/records.h"
-#include "gpmf/track_splitter.h"
+#include "gpmf/session.h"
 
 namespace {
 
@@ -26,15 +25,6 @@ void usage(std::FILE *to)
 		   "  --raw          keep sensor values unscaled and in sensor axis order\n"
 		   "  --gps FORMAT   write the GPS track instead (gpx, kml, csv or geojson)\n",
 		   to);
-}
-
-bool readFile(const char *path, std::vector<std::uint8_t> &out)
-{
-	std::ifstream in(path, std::ios::binary);
-	if (!in)
-		return false;
-	out.assign(std::istreambuf_iterator<char>(in), {});
-	return !in.bad();
 }
 
 } // namespace
@@ -79,45 +69,60 @@ int main(int argc, char **argv)
 
 	int status = 0;
 	std::string line;
+	std::vector<char> chunk(1 << 20);
 	for (const char *file : files) {
-		std::vector<std::uint8_t> bytes;
-		if (!readFile(file, bytes)) {
+		std::ifstream in(file, std::ios::binary);
+		if (!in) {
 			std::fprintf(stderr, "gpmf-dump: %s: %s\n", file, std::strerror(errno));
 			status = 1;
 			continue;
 		}
-		const auto split = gpmf::splitRawTrack(bytes);
-		if (split.error) {
-			std::fprintf(stderr, "gpmf-dump: %s: %s; decoding the %zu payloads before it\n", file,
-				     split.error->message().c_str(), split.payloads.size());
-			status = 1;
-		}
-		for (const auto &repair : split.repairs)
-			std::fprintf(stderr, "gpmf-dump: %s: %s\n", file, repair.message().c_str());
-		const auto times = gpmf::rawTrackTimes(split.payloads);
-		gpmf::Decoder decoder(options);
+		gpmf::SessionOptions sessionOptions;
+		sessionOptions.decode = options;
+		sessionOptions.header = false;
+		sessionOptions.records = !gps;
+		sessionOptions.summary = !gps;
+		sessionOptions.gps = gps != nullptr;
 		line.clear();
 		if (gps)
 			gps->begin(line, file);
-		gpmf::Payload payload; // one for all: decodeInto() reuses its memory
-		for (std::size_t i = 0; i < split.payloads.size(); i++) {
-			decoder.decodeInto(payload, split.payloads[i].bytes, times[i].pts, times[i].duration);
-			for (const auto &d : payload.diagnostics)
-				std::fprintf(stderr, "gpmf-dump: %s: payload %zu: %s\n", file, i, d.message().c_str());
-			if (gps) {
-				for (const auto &point : gpmf::gpsPoints(payload))
-					gps->add(line, point);
-			} else {
-				gpmf::writePayloadRecord(line, payload);
+		gpmf::Session session(sessionOptions, [&](gpmf::SessionEvent &event) {
+			using Kind = gpmf::SessionEvent::Kind;
+			if (event.kind == Kind::Warning) {
+				std::fprintf(stderr, "gpmf-dump: %s: %.*s: %.*s\n", file, int(event.message.size()),
+					     event.message.data(), int(event.detail.size()), event.detail.data());
+				if (event.lost)
+					status = 1;
+				return true;
 			}
+			if (event.kind == Kind::Payload && event.part <= 0)
+				for (const auto &d : event.payload->diagnostics)
+					std::fprintf(stderr, "gpmf-dump: %s: payload %llu: %s\n", file,
+						     static_cast<unsigned long long>(event.payload->index), d.message().c_str());
+			if (event.gps)
+				for (const auto &point : *event.gps)
+					gps->add(line, point);
+			if (event.json)
+				line += *event.json;
 			std::fwrite(line.data(), 1, line.size(), stdout);
 			line.clear();
+			return true;
+		});
+		while (in) {
+			in.read(chunk.data(), std::streamsize(chunk.size()));
+			const auto n = std::size_t(in.gcount());
+			session.pushRaw({reinterpret_cast<const std::uint8_t *>(chunk.data()), n});
 		}
-		if (gps)
+		if (in.bad()) {
+			std::fprintf(stderr, "gpmf-dump: %s: %s\n", file, std::strerror(errno));
+			status = 1;
+		}
+		session.endRaw();
+		session.end();
+		if (gps) {
 			gps->end(line);
-		else
-			gpmf::writeSummaryRecord(line, decoder.summary());
-		std::fwrite(line.data(), 1, line.size(), stdout);
+			std::fwrite(line.data(), 1, line.size(), stdout);
+		}
 	}
 	return status;
 }

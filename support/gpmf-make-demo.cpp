@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "gpmf/demo.h"
-#include "gpmf/mp4_writer.h"
+#include "support/demo.h"
+#include "support/mp4_writer.h"
 
 namespace {
 

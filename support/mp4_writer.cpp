@@ -2,7 +2,7 @@
 // A minimal MP4 with one GoPro-style 'gpmd' metadata track, laid out as GoPro cameras do:
 // ftyp, mdat, then moov with mvhd, udta and the track (compared with a HERO7 Black file).
 
-#include "gpmf/mp4_writer.h"
+#include "support/mp4_writer.h"
 
 #include <cstddef>
 #include <limits>
