@@ -274,7 +274,8 @@ public:
 		begin(out, {});
 		if (!validPosition(p))
 			return;
-		appendCell(out, p.time);
+		if (std::isfinite(p.time))
+			appendJsonSeconds(out, p.time); // to the nanosecond, as the records give it
 		out += ',';
 		if (knownUtc(p))
 			out += formatUtc(p.utc);
@@ -349,7 +350,7 @@ public:
 			appendJsonNumber(out, p.alt);
 		}
 		out += "]},\"properties\":{\"time\":";
-		appendJsonNumber(out, p.time);
+		appendJsonSeconds(out, p.time);
 		out += ",\"utc\":";
 		const std::string utc = knownUtc(p) ? formatUtc(p.utc) : std::string();
 		if (utc.empty())

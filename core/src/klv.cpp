@@ -2,6 +2,7 @@
 // KLV header parsing and the sibling walk.
 #include "gpmf/klv.h"
 
+#include <cstdio>
 #include <string>
 
 #include "gpmf/byte_reader.h"
@@ -77,8 +78,9 @@ std::optional<Klv> KlvWalker::nextChecked() noexcept
 		return std::nullopt;
 	}
 	if (!typeSize(klv.type)) {
-		error_ = Diagnostic{Errc::BadType, at, klv.key.str(),
-				    "type 0x" + std::to_string(unsigned(type)) + " is not a GPMF type"};
+		char hex[8];
+		std::snprintf(hex, sizeof(hex), "0x%02x", unsigned(type));
+		error_ = Diagnostic{Errc::BadType, at, klv.key.str(), std::string("type ") + hex + " is not a GPMF type"};
 		return std::nullopt;
 	}
 

@@ -4,10 +4,12 @@
 #include "gpmf/records.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <string_view>
 #include <unordered_set>
@@ -219,17 +221,28 @@ void writeItems(Sink &out, const Values &v, std::size_t first, std::size_t count
 }
 
 // A Property's value: a scalar or field array for one sample, an array of those otherwise.
-void writeValues(JsonWriter &w, const Values &v)
+void writeValues(std::string &text, const Values &v)
 {
 	const std::size_t n = availableSamples(v);
 	const bool hasText = v.textFieldCount() != 0;
-	w.rawValue({});
-	Sink out(w.out());
+	Sink out(text);
 	if (n == 1)
 		writeItem(out, v, 0, hasText, {});
 	else
 		writeItems(out, v, 0, n, hasText, {});
 	out.flush();
+}
+
+void writeValues(JsonWriter &w, const Values &v)
+{
+	w.rawValue({});
+	writeValues(w.out(), v);
+}
+
+// One field of one item that is text: the JSON value is a string.
+bool isOneString(const Values &v, std::size_t items) noexcept
+{
+	return items == 1 && v.fields.size() == 1 && v.isTextField(0);
 }
 
 struct Window {
@@ -415,23 +428,29 @@ void writeAnySamples(Sink &out, const Stream &s, const Window &win)
 	}
 }
 
-void writeSamples(JsonWriter &w, const Stream &s, const Window &win)
+// The sample objects inside the window, comma separated.
+void writeSampleObjects(std::string &text, const Stream &s, const Window &win)
 {
-	w.key("samples");
-	w.beginArray();
 	// The per-sample loops are the hot path: they write through the Sink, commas handled there.
-	Sink out(w.out());
+	Sink out(text);
 	if (numericOnly(s))
 		writeNumericSamples(out, s, win);
 	else
 		writeAnySamples(out, s, win);
 	out.flush();
+}
+
+void writeSamples(JsonWriter &w, const Stream &s, const Window &win)
+{
+	w.key("samples");
+	w.beginArray();
+	writeSampleObjects(w.out(), s, win);
 	w.endArray();
 }
 
-void writeStream(JsonWriter &w, const Stream &s, const Window &win)
+// "fourcc", "name", "units" and "fields".
+void writeStreamNames(JsonWriter &w, const Stream &s)
 {
-	w.beginObject();
 	w.key("fourcc");
 	w.string(KeyText(s.key).view());
 	w.key("name");
@@ -448,14 +467,27 @@ void writeStream(JsonWriter &w, const Stream &s, const Window &win)
 			w.string(f);
 		w.endArray();
 	}
+}
+
+void writeStreamRate(JsonWriter &w, const Stream &s)
+{
 	if (s.rate > 0 && std::isfinite(s.rate)) {
 		w.key("rate");
 		w.number(s.rate);
 	}
+}
+
+void writeStreamRaw(JsonWriter &w, const Stream &s)
+{
 	if (s.raw) {
 		w.key("raw");
 		w.boolean(true);
 	}
+}
+
+// The stream's metadata KLVs.
+void writeStreamSticky(JsonWriter &w, const Stream &s)
+{
 	const Superseded superseded(s.sticky);
 	for (std::size_t i = 0; i < s.sticky.size(); i++) {
 		const Property &p = s.sticky[i];
@@ -466,8 +498,39 @@ void writeStream(JsonWriter &w, const Stream &s, const Window &win)
 		w.key(KeyText(p.key).view());
 		writeValues(w, p.values);
 	}
+}
+
+void writeStream(JsonWriter &w, const Stream &s, const Window &win)
+{
+	w.beginObject();
+	writeStreamNames(w, s);
+	writeStreamRate(w, s);
+	writeStreamRaw(w, s);
+	writeStreamSticky(w, s);
 	writeSamples(w, s, win);
 	w.endObject();
+}
+
+// Calls f(property) for each metadata KLV of the device that the records write.
+template<typename F>
+void forEachDeviceProperty(const Device &d, F f)
+{
+	const Superseded superseded(d.properties);
+	for (std::size_t i = 0; i < d.properties.size(); i++) {
+		const Property &p = d.properties[i];
+		if (p.key == FourCC("name") || superseded[i])
+			continue;
+		f(p);
+	}
+}
+
+// The device's metadata KLVs.
+void writeDeviceProperties(JsonWriter &w, const Device &d)
+{
+	forEachDeviceProperty(d, [&w](const Property &p) {
+		w.key(KeyText(p.key).view());
+		writeValues(w, p.values);
+	});
 }
 
 void writeDevice(JsonWriter &w, const Device &d, const Window &win)
@@ -480,14 +543,7 @@ void writeDevice(JsonWriter &w, const Device &d, const Window &win)
 		w.unsignedInteger(d.id);
 	w.key("name");
 	w.string(d.name);
-	const Superseded superseded(d.properties);
-	for (std::size_t i = 0; i < d.properties.size(); i++) {
-		const Property &p = d.properties[i];
-		if (p.key == FourCC("name") || superseded[i])
-			continue;
-		w.key(KeyText(p.key).view());
-		writeValues(w, p.values);
-	}
+	writeDeviceProperties(w, d);
 	w.key("streams");
 	w.beginArray();
 	for (const Stream &s : d.streams) {
@@ -515,14 +571,7 @@ void writeDiagnostics(JsonWriter &w, const std::vector<Diagnostic> &diagnostics)
 	w.beginArray();
 	for (const Diagnostic &d : diagnostics) {
 		w.beginObject();
-		w.key("code");
-		w.string(codeName(d.code));
-		w.key("offset");
-		w.unsignedInteger(d.offset);
-		w.key("path");
-		w.string(d.path);
-		w.key("message");
-		w.string(d.message());
+		writeDiagnosticMembers(w, d);
 		w.endObject();
 	}
 	w.endArray();
@@ -558,6 +607,94 @@ void writeOptionalUtc(JsonWriter &w, std::string_view key, double seconds)
 }
 
 } // namespace
+
+void writeDiagnosticMembers(JsonWriter &w, const Diagnostic &d)
+{
+	w.key("code");
+	w.string(codeName(d.code));
+	w.key("offset");
+	w.unsignedInteger(d.offset);
+	w.key("path");
+	w.string(d.path);
+	w.key("message");
+	w.string(d.message());
+}
+
+void writeStreamHeadMembers(JsonWriter &w, const Stream &stream)
+{
+	writeStreamNames(w, stream);
+	writeStreamRaw(w, stream);
+}
+
+void writeStreamMetadataMembers(JsonWriter &w, const Stream &stream)
+{
+	writeStreamRate(w, stream);
+	writeStreamSticky(w, stream);
+}
+
+void writeDeviceMetadataMembers(JsonWriter &w, const Device &device)
+{
+	writeDeviceProperties(w, device);
+}
+
+void appendSampleObjects(std::string &out, const Stream &stream)
+{
+	writeSampleObjects(out, stream, Window(RecordWindow{}));
+}
+
+std::vector<std::pair<std::string, std::string>> deviceMetadataTexts(const Device &device)
+{
+	std::vector<std::pair<std::string, std::string>> texts;
+	forEachDeviceProperty(device, [&texts](const Property &p) {
+		auto &[key, text] = texts.emplace_back(std::string(KeyText(p.key).view()), std::string());
+		if (isOneString(p.values, availableSamples(p.values)))
+			text = p.values.text(0, 0);
+		else
+			writeValues(text, p.values);
+	});
+	return texts;
+}
+
+std::vector<std::string> sampleTexts(const Stream &stream)
+{
+	// The slots writeAnySamples() writes, each item as writeItem() or writeItems() does.
+	const Values &v = stream.values;
+	const std::size_t items = availableSamples(v);
+	const bool hasText = v.textFieldCount() != 0;
+	const Precision precision(stream);
+	std::vector<std::string> texts;
+	std::size_t item = 0;
+	for (std::size_t i = 0; i < stream.slotCount(); i++) {
+		const std::size_t size = stream.isGrouped() ? stream.slotSizes[i] : 1;
+		const std::size_t start = item;
+		item += size;
+		if (!stream.isGrouped() && start >= items)
+			break;
+		if (!stream.isGrouped() && isOneString(v, 1)) {
+			texts.push_back(v.text(start, 0));
+			continue;
+		}
+		std::string &text = texts.emplace_back();
+		Sink out(text);
+		if (stream.isGrouped()) {
+			const std::size_t from = std::min(start, items);
+			writeItems(out, v, from, std::min(start + size, items) - from, hasText, precision);
+		} else {
+			writeItem(out, v, start, hasText, precision);
+		}
+		out.flush();
+	}
+	return texts;
+}
+
+double recordedSeconds(double seconds) noexcept
+{
+	char text[detail::kJsonNumberRoom];
+	const char *end = detail::writeSeconds(text, seconds);
+	double value = seconds; // NaN and infinities are written as null
+	std::from_chars(text, end, value);
+	return value;
+}
 
 bool windowHasSamples(const Payload &payload, const RecordWindow &window)
 {
@@ -661,12 +798,37 @@ void writeHeaderRecord(std::string &out, const Header &header)
 	out.push_back('\n');
 }
 
-void writeSummaryRecord(std::string &out, const Summary &summary)
+namespace {
+
+void writeStreamSummaryMembers(JsonWriter &w, const StreamSummary &s)
 {
-	JsonWriter w(out);
-	w.beginObject();
-	w.key("type");
-	w.string("summary");
+	w.key("device");
+	w.string(s.device);
+	w.key("device_name");
+	w.string(s.deviceName);
+	w.key("fourcc");
+	w.string(KeyText(s.key).view());
+	w.key("name");
+	w.string(s.name);
+	w.key("samples");
+	w.unsignedInteger(s.samples);
+	if (s.rate > 0 && std::isfinite(s.rate)) {
+		w.key("rate");
+		w.number(s.rate);
+	}
+	w.key("first");
+	w.seconds(s.firstTime);
+	w.key("last");
+	w.seconds(s.lastTime);
+	writeOptionalUtc(w, "first_utc", s.firstUtc);
+	writeOptionalUtc(w, "last_utc", s.lastUtc);
+}
+
+} // namespace
+
+void writeSummaryMembers(JsonWriter &w, const Summary &summary,
+			 const std::function<void(JsonWriter &, const StreamSummary &)> &more)
+{
 	w.key("payloads");
 	w.unsignedInteger(summary.payloads);
 	w.key("corrupt_payloads");
@@ -675,29 +837,21 @@ void writeSummaryRecord(std::string &out, const Summary &summary)
 	w.beginArray();
 	for (const StreamSummary &s : summary.streams) {
 		w.beginObject();
-		w.key("device");
-		w.string(s.device);
-		w.key("device_name");
-		w.string(s.deviceName);
-		w.key("fourcc");
-		w.string(KeyText(s.key).view());
-		w.key("name");
-		w.string(s.name);
-		w.key("samples");
-		w.unsignedInteger(s.samples);
-		if (s.rate > 0 && std::isfinite(s.rate)) {
-			w.key("rate");
-			w.number(s.rate);
-		}
-		w.key("first");
-		w.seconds(s.firstTime);
-		w.key("last");
-		w.seconds(s.lastTime);
-		writeOptionalUtc(w, "first_utc", s.firstUtc);
-		writeOptionalUtc(w, "last_utc", s.lastUtc);
+		writeStreamSummaryMembers(w, s);
+		if (more)
+			more(w, s);
 		w.endObject();
 	}
 	w.endArray();
+}
+
+void writeSummaryRecord(std::string &out, const Summary &summary)
+{
+	JsonWriter w(out);
+	w.beginObject();
+	w.key("type");
+	w.string("summary");
+	writeSummaryMembers(w, summary);
 	w.endObject();
 	out.push_back('\n');
 }

@@ -276,6 +276,7 @@ struct Session::State {
 			e.lost = true;
 			return emitSimple(e);
 		}
+		bool gpsGiven = false;
 		for (std::size_t k = 0; k < d.windows.size(); k++) {
 			const Window &w = d.windows[k];
 			SessionEvent event;
@@ -288,8 +289,10 @@ struct Session::State {
 				event.payload = &d.payload;
 				event.part = w.range.part;
 				event.json = options.records ? &d.records[k] : nullptr;
-				if (options.gps && k == 0)
+				if (options.gps && !gpsGiven) { // with the payload's first record
 					event.gps = &d.gps;
+					gpsGiven = true;
+				}
 			}
 			if (!emit(event))
 				return false;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "gpmf/byte_reader.h"
 #include "gpmf/klv.h"
@@ -15,6 +16,7 @@ namespace {
 struct DevcInfo {
 	std::optional<std::uint32_t> dvid;
 	std::optional<std::uint64_t> stmp;
+	std::vector<StreamStamp> stamps;
 	/// Where a payload starts inside this DEVC (absolute offset): DEVCs do not nest, so its size
 	/// is corrupt and runs over the payloads that follow.
 	std::optional<std::size_t> nextPayloadAt;
@@ -43,12 +45,18 @@ DevcInfo inspectDevc(const Klv &devc)
 		if (k->key != FourCC("STRM") || !k->isNested())
 			continue;
 		KlvWalker inner(k->data);
+		std::optional<std::uint64_t> streamStmp;
+		FourCC data; // the stream's data: its last KLV
 		while (auto s = inner.next()) {
+			data = s->key;
 			if (s->key == FourCC("STMP") && s->data.size() >= 8) {
 				const std::uint64_t v = loadBe64(s->data.data());
 				info.stmp = info.stmp ? std::min(*info.stmp, v) : v;
+				streamStmp = v;
 			}
 		}
+		if (streamStmp)
+			info.stamps.push_back(StreamStamp{info.dvid.value_or(0), data, *streamStmp});
 	}
 	return info;
 }
@@ -62,14 +70,16 @@ SplitResult splitRawTrack(std::span<const std::uint8_t> dump)
 	std::size_t start = 0, end = 0;
 	std::vector<std::uint32_t> ids;
 	std::optional<std::uint64_t> stmp;
+	std::vector<StreamStamp> stamps;
 	bool open = false;
 
 	auto close = [&]() {
 		if (open)
-			result.payloads.push_back(RawPayload{dump.subspan(start, end - start), start, stmp});
+			result.payloads.push_back(RawPayload{dump.subspan(start, end - start), start, stmp, std::move(stamps)});
 		open = false;
 		ids.clear();
 		stmp.reset();
+		stamps.clear();
 	};
 
 	while (auto klv = walker.next()) {
@@ -107,6 +117,7 @@ SplitResult splitRawTrack(std::span<const std::uint8_t> dump)
 			ids.push_back(*info.dvid);
 		if (info.stmp)
 			stmp = stmp ? std::min(*stmp, *info.stmp) : *info.stmp;
+		stamps.insert(stamps.end(), info.stamps.begin(), info.stamps.end());
 		end = klvEnd;
 		if (info.nextPayloadAt)
 			close();
@@ -124,31 +135,86 @@ bool saneStep(double step) noexcept
 	return step > 0.1 && step < 10.0;
 }
 
+// Streams of one payload stamp their first samples within a frame or two of each other (a
+// 10 Hz stream up to 0.1 s apart): candidates this close tell the same time.
+constexpr std::int64_t kAgreement = 200000; // µs
+
 } // namespace
+
+const RawTrackClock::Offset *RawTrackClock::offsetOf(const StreamStamp &stamp) const
+{
+	for (const Offset &o : offsets_)
+		if (o.device == stamp.device && o.stream == stamp.stream)
+			return &o;
+	return nullptr;
+}
+
+/*
+ * Each known stream proposes a payload clock (its STMP minus its offset); the proposal most
+ * streams agree with wins, the reference stream's (offset 0) first, so that a stream whose
+ * STMP jumped alone is outvoted.
+ */
+std::optional<std::int64_t> RawTrackClock::agreedClock(const std::vector<StreamStamp> &stamps) const
+{
+	struct Proposal {
+		std::int64_t clock;
+		bool reference;
+	};
+	std::vector<Proposal> proposals;
+	for (const StreamStamp &s : stamps)
+		if (const Offset *o = offsetOf(s))
+			proposals.push_back({std::int64_t(s.stmp) - o->offset, o->offset == 0});
+	std::optional<std::int64_t> best;
+	std::size_t bestVotes = 0;
+	bool bestIsReference = false;
+	for (const Proposal &p : proposals) {
+		std::size_t votes = 0;
+		for (const Proposal &q : proposals)
+			votes += std::llabs(p.clock - q.clock) <= kAgreement;
+		if (votes > bestVotes || (votes == bestVotes && p.reference && !bestIsReference)) {
+			best = p.clock;
+			bestVotes = votes;
+			bestIsReference = p.reference;
+		}
+	}
+	return best;
+}
 
 PayloadTime RawTrackClock::next(const RawPayload &payload, const RawPayload *following)
 {
 	PayloadTime t{nextPts_, 1.0};
-	if (count_ == 0) {
-		stmpMode_ = payload.stmp.has_value();
-		anchor_ = payload.stmp.value_or(0);
+	std::optional<std::int64_t> clock = agreedClock(payload.stamps);
+	if (!payload.stamps.empty() && (!clock || !lastClock_ || !saneStep(double(*clock - *lastClock_) / 1e6))) {
+		// The first payload with STMP, or every stream jumped (the camera's clock restarted): the
+		// earliest stream is the reference from here, and times go on from the last payload.
+		const auto earliest = std::min_element(payload.stamps.begin(), payload.stamps.end(),
+						       [](const StreamStamp &a, const StreamStamp &b) { return a.stmp < b.stmp; });
+		clock = std::int64_t(earliest->stmp);
+		offsets_.clear();
+		anchor_ = *clock;
+		basePts_ = nextPts_;
 	}
-	if (stmpMode_ && payload.stmp) {
-		const double pts = start(*payload.stmp);
-		if (count_ == 0 || saneStep(pts - lastPts_))
-			t.pts = pts;
-		else
-			stmpMode_ = false;
-	} else {
-		stmpMode_ = false;
-	}
-	if (stmpMode_) {
-		t.duration = lastDuration_;
-		if (following && following->stmp) {
-			const double step = start(*following->stmp) - t.pts;
-			if (saneStep(step))
-				t.duration = step;
+	if (clock) {
+		// Streams seen for the first time, and those that jumped alone, are read from now on
+		// relative to the agreed clock.
+		for (const StreamStamp &s : payload.stamps) {
+			const std::int64_t offset = std::int64_t(s.stmp) - *clock;
+			auto known = std::find_if(offsets_.begin(), offsets_.end(), [&s](const Offset &o) {
+				return o.device == s.device && o.stream == s.stream;
+			});
+			if (known == offsets_.end())
+				offsets_.push_back(Offset{s.device, s.stream, offset});
+			else if (std::llabs(known->offset - offset) > kAgreement)
+				known->offset = offset;
 		}
+		t.pts = basePts_ + double(*clock - anchor_) / 1e6;
+		t.duration = lastDuration_;
+		if (following) {
+			const std::optional<std::int64_t> then = agreedClock(following->stamps);
+			if (then && saneStep(double(*then - *clock) / 1e6))
+				t.duration = double(*then - *clock) / 1e6;
+		}
+		lastClock_ = clock;
 	}
 	lastPts_ = t.pts;
 	lastDuration_ = t.duration;

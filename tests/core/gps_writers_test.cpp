@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "gpmf/gps_writers.h"
+#include "gpmf/records.h"
 
 namespace gpmf {
 namespace {
@@ -313,7 +314,7 @@ TEST(CsvWriter, HeaderWithUnitsAndEmptyUnknowns)
 	for (std::size_t i = 0; i < points.size(); i++) {
 		const auto cells = splitCells(lines[1 + i]);
 		ASSERT_EQ(cells.size(), 9u) << lines[1 + i];
-		EXPECT_EQ(parseDouble(cells[0]), points[i].time);
+		EXPECT_EQ(parseDouble(cells[0]), recordedSeconds(points[i].time)); // to the ns, as in the records
 		EXPECT_EQ(parseDouble(cells[2]), points[i].lat);
 		EXPECT_EQ(parseDouble(cells[3]), points[i].lon);
 		EXPECT_EQ(parseDouble(cells[4]), points[i].alt);
@@ -367,7 +368,7 @@ TEST(GeoJsonWriter, FeatureCollectionOfPoints)
 		EXPECT_EQ(json_array_get_double_element(coords, 2), points[i].alt);
 
 		JsonObject *props = json_object_get_object_member(f, "properties");
-		EXPECT_EQ(json_object_get_double_member(props, "time"), points[i].time);
+		EXPECT_EQ(json_object_get_double_member(props, "time"), recordedSeconds(points[i].time));
 		EXPECT_EQ(json_object_get_double_member(props, "speed2d"), points[i].speed2d);
 		EXPECT_EQ(json_object_get_double_member(props, "speed3d"), points[i].speed3d);
 		EXPECT_EQ(json_node_get_int(json_object_get_member(props, "fix")), points[i].fix);

@@ -125,6 +125,18 @@ TEST(KlvWalker, UnknownTypeIsBadType)
 	EXPECT_FALSE(walker.next());
 	ASSERT_TRUE(walker.error());
 	EXPECT_EQ(walker.error()->code, Errc::BadType);
+	EXPECT_NE(walker.error()->message().find("type 0x78 is not a GPMF type"), std::string::npos)
+		<< walker.error()->message();
+}
+
+TEST(KlvWalker, ABadTypeByteIsNamedInHexadecimal)
+{
+	auto bytes = header("ACCL", char(0x88), 2, 1);
+	bytes.resize(bytes.size() + 4, 0);
+	KlvWalker walker(bytes);
+	EXPECT_FALSE(walker.next());
+	ASSERT_TRUE(walker.error());
+	EXPECT_NE(walker.error()->message().find("type 0x88 is not"), std::string::npos) << walker.error()->message();
 }
 
 TEST(KlvWalker, TrailingZeroFillIsNotAnError)

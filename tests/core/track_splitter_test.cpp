@@ -166,3 +166,81 @@ TEST(RawTrackTimes, NonsenseStmpFallsBackToOneSecond)
 	const auto times = rawTrackTimes(splitRawTrack(w.bytes()).payloads);
 	EXPECT_DOUBLE_EQ(times[1].pts, 1.0);
 }
+
+namespace {
+
+// A camera payload whose streams carry these STMPs (µs).
+void payloadWith(KlvWriter &w, std::initializer_list<std::pair<const char *, std::uint64_t>> streams)
+{
+	w.begin(FourCC("DEVC"));
+	w.integers(FourCC("DVID"), 'L', {1});
+	for (const auto &[key, stmp] : streams) {
+		w.begin(FourCC("STRM"));
+		w.integers(FourCC("STMP"), 'J', {std::int64_t(stmp)});
+		w.integers(*FourCC::fromString(key), 's', {1, 2, 3}, 3);
+		w.end();
+	}
+	w.end();
+}
+
+std::vector<double> startsOf(const KlvWriter &w)
+{
+	std::vector<double> starts;
+	for (const PayloadTime &t : rawTrackTimes(splitRawTrack(w.bytes()).payloads))
+		starts.push_back(t.pts);
+	return starts;
+}
+
+void expectStarts(const std::vector<double> &got, const std::vector<double> &want)
+{
+	ASSERT_EQ(got.size(), want.size());
+	for (std::size_t i = 0; i < got.size(); i++)
+		EXPECT_NEAR(got[i], want[i], 1e-6) << "payload " << i;
+}
+
+} // namespace
+
+// HERO13: FACE stamps its samples about 0.5 s before the sensors and is not in every payload;
+// taking the earliest STMP of each payload made the steps look insane.
+TEST(RawTrackTimes, StreamsWhoseStmpLagEachOtherKeepOneClock)
+{
+	KlvWriter w;
+	const std::uint64_t t0 = 40'000'000;
+	payloadWith(w, {{"ACCL", t0}, {"GYRO", t0 + 900}});
+	payloadWith(w, {{"ACCL", t0 + 500'000}, {"GYRO", t0 + 500'800}, {"FACE", t0 + 20'000}});
+	payloadWith(w, {{"ACCL", t0 + 1'000'000}, {"GYRO", t0 + 1'000'700}});
+	payloadWith(w, {{"ACCL", t0 + 1'500'000}, {"GYRO", t0 + 1'501'000}, {"FACE", t0 + 1'010'000}});
+	payloadWith(w, {{"ACCL", t0 + 2'000'000}, {"GYRO", t0 + 2'000'900}, {"FACE", t0 + 1'530'000}});
+	expectStarts(startsOf(w), {0, 0.5, 1.0, 1.5, 2.0});
+}
+
+TEST(RawTrackTimes, AReferenceStreamMissingFromAPayloadIsStandedInForByTheOthers)
+{
+	KlvWriter w;
+	payloadWith(w, {{"ACCL", 1'000'000}, {"GYRO", 1'002'000}});
+	payloadWith(w, {{"GYRO", 2'003'000}}); // ACCL missing: GYRO's offset of 2 ms still applies
+	payloadWith(w, {{"ACCL", 3'000'000}, {"GYRO", 3'002'000}});
+	expectStarts(startsOf(w), {0, 1.001, 2.0});
+}
+
+TEST(RawTrackTimes, AStreamWhoseStmpJumpsAloneIsOutvoted)
+{
+	KlvWriter w;
+	payloadWith(w, {{"ACCL", 1'000'000}, {"GYRO", 1'000'000}, {"CORI", 1'010'000}});
+	payloadWith(w, {{"ACCL", 2'000'000}, {"GYRO", 2'000'000}, {"CORI", 2'010'000}});
+	payloadWith(w, {{"ACCL", 3'000'000}, {"GYRO", 903'000'000}, {"CORI", 3'010'000}});
+	payloadWith(w, {{"ACCL", 4'000'000}, {"GYRO", 904'000'000}, {"CORI", 4'010'000}});
+	// The reference itself jumping is outvoted too.
+	payloadWith(w, {{"ACCL", 705'000'000}, {"GYRO", 905'000'000}, {"CORI", 5'010'000}});
+	expectStarts(startsOf(w), {0, 1, 2, 3, 4});
+}
+
+TEST(RawTrackTimes, AClockThatRestartsGoesOnFromThePreviousPayload)
+{
+	KlvWriter w;
+	payloadWith(w, {{"ACCL", 50'000'000}, {"GYRO", 50'001'000}});
+	payloadWith(w, {{"ACCL", 51'001'000}, {"GYRO", 51'002'000}});
+	payloadWith(w, {{"ACCL", 1'000}, {"GYRO", 2'000}}); // every stream back near zero
+	payloadWith(w, {{"ACCL", 1'001'000}, {"GYRO", 1'002'000}});
+	expectStarts(startsOf(w), {0, 1.001, 2.002, 3.002});
+}

@@ -62,7 +62,7 @@ struct SessionEvent {
 	/// Header, Payload (with records on), Summary: the record, newline included. The handler
 	/// may move the text away (it is not used after the call).
 	std::string *json = nullptr;
-	/// Payload with options.gps, first part only: the payload's GPS points.
+	/// Payload with options.gps, the payload's first record only: its GPS points.
 	const std::vector<GpsPoint> *gps = nullptr;
 	/// Warning: one line each ("Corrupt GPMF payload", "payload 3 at 0:00:03.000000000, ...").
 	std::string_view message, detail;
