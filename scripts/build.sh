@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: CC0-1.0
-# Installs what is missing, then configures and builds ./build (warnings are errors).
+# Installs what is missing, then configures and builds ./build (warnings are errors): every
+# target, or only those named (e.g. scripts/build.sh plugin/gstgpmf).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 if [ ! -f build/build.ninja ]; then
 	meson setup build --werror -Dtests=enabled -Dplugin=enabled
 fi
-meson compile -C build
+meson compile -C build "$@"

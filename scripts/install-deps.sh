@@ -8,6 +8,9 @@ packages=(
 	gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
 	python3-gi gir1.2-gstreamer-1.0 python3-jsonschema
 	gpsbabel gdal-bin clang libclang-rt-14-dev valgrind time
+	libcairo2-dev libpango1.0-dev gstreamer1.0-plugins-ugly
+	pybind11-dev python3-dev python3-numpy python3-mesonpy python3-pytest python3-pandas
+	python3-dask python3-distributed python3-pip ffmpeg
 )
 missing=()
 for p in "${packages[@]}"; do

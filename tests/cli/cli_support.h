@@ -12,6 +12,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <sys/wait.h>
@@ -20,7 +21,7 @@
 #include <gtest/gtest.h>
 #include <json-glib/json-glib.h>
 
-#include "gpmf/mp4_writer.h"
+#include "support/mp4_writer.h"
 #include "gpmf/track_splitter.h"
 #include "samples.h"
 
@@ -39,22 +40,27 @@ inline std::string binary()
 	return b ? b : "gpmf2json";
 }
 
-/// Runs gpmf2json with `args` in `cwd` (default: the test's), stdin from /dev/null.
-inline Result run(const std::vector<std::string> &args, const fs::path &cwd = {})
+/// Runs a program (`command`: its path and arguments) in `cwd` (default: the test's), stdin
+/// from /dev/null, with `env` added to the environment.
+inline Result runProgram(std::vector<std::string> command, const fs::path &cwd = {},
+			 const std::vector<std::pair<std::string, std::string>> &env = {})
 {
-	std::vector<std::string> all{ binary() };
-	all.insert(all.end(), args.begin(), args.end());
 	std::vector<char *> argv;
-	for (auto &a : all)
+	for (auto &a : command)
 		argv.push_back(a.data());
 	argv.push_back(nullptr);
+	gchar **envp = g_get_environ();
+	for (const auto &[name, value] : env)
+		envp = g_environ_setenv(envp, name.c_str(), value.c_str(), TRUE);
 	gchar *out = nullptr, *err = nullptr;
 	gint wait = 0;
 	GError *error = nullptr;
 	Result r;
-	if (!g_spawn_sync(cwd.empty() ? nullptr : cwd.c_str(), argv.data(), nullptr, G_SPAWN_DEFAULT, nullptr, nullptr,
-			  &out, &err, &wait, &error)) {
-		ADD_FAILURE() << "cannot run " << all[0] << ": " << error->message;
+	const bool spawned = g_spawn_sync(cwd.empty() ? nullptr : cwd.c_str(), argv.data(), envp, G_SPAWN_SEARCH_PATH,
+					  nullptr, nullptr, &out, &err, &wait, &error);
+	g_strfreev(envp);
+	if (!spawned) {
+		ADD_FAILURE() << "cannot run " << command[0] << ": " << error->message;
 		g_error_free(error);
 		return r;
 	}
@@ -64,6 +70,14 @@ inline Result run(const std::vector<std::string> &args, const fs::path &cwd = {}
 	g_free(out);
 	g_free(err);
 	return r;
+}
+
+/// Runs gpmf2json with `args` in `cwd` (default: the test's), stdin from /dev/null.
+inline Result run(const std::vector<std::string> &args, const fs::path &cwd = {})
+{
+	std::vector<std::string> all{ binary() };
+	all.insert(all.end(), args.begin(), args.end());
+	return runProgram(std::move(all), cwd);
 }
 
 inline std::string readText(const fs::path &p)

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "cli_support.h"
-#include "gpmf/mp4_writer.h"
+#include "support/mp4_writer.h"
 #include "gpmf/track_splitter.h"
 
 using namespace gpmf::cli;
@@ -334,6 +334,30 @@ TEST(Filters, IntervalThinsGpsPoints)
 	std::set<long> seconds;
 	for (std::size_t i = 1; i < rows.size(); i++)
 		EXPECT_TRUE(seconds.insert(long(std::stod(rows[i]))).second) << rows[i];
+}
+
+/* -o */
+
+// A PATH ending in a slash names a directory, made if missing, even for a single output; so do
+// "." and "..".
+TEST(Output, TrailingSlashMakesADirectoryForOneOutput)
+{
+	GPMF_REQUIRE_SAMPLE(path, "hero5-track.bin");
+	TempDir dir;
+	Result r = run({ path.string(), "-o", "newdir/" }, dir.path());
+	ASSERT_EQ(r.status, 0) << r.err;
+	EXPECT_TRUE(r.err.empty()) << r.err;
+	EXPECT_EQ(lines(readText(dir / "newdir" / "hero5-track.ndjson")).size(), 36u); // header, 34 payloads, summary
+	r = run({ "--gpx", path.string(), "-o", "a/b/" }, dir.path());
+	ASSERT_EQ(r.status, 0) << r.err;
+	EXPECT_TRUE(fs::is_regular_file(dir / "a" / "b" / "hero5-track.gpx"));
+	r = run({ "--csv", path.string(), "-o", "." }, dir.path());
+	ASSERT_EQ(r.status, 0) << r.err;
+	EXPECT_TRUE(fs::is_regular_file(dir / "hero5-track.csv"));
+	// Without the slash, a name that does not exist is the file itself.
+	r = run({ "--csv", path.string(), "-o", "track" }, dir.path());
+	ASSERT_EQ(r.status, 0) << r.err;
+	EXPECT_TRUE(fs::is_regular_file(dir / "track"));
 }
 
 /* -v, -vv, progress */

@@ -5,7 +5,7 @@
 #include <map>
 
 #include "cli_support.h"
-#include "gpmf/mp4_writer.h"
+#include "support/mp4_writer.h"
 #include "gpmf/track_splitter.h"
 
 using namespace gpmf::cli;

@@ -4,7 +4,7 @@
 // stop the other inputs.
 
 #include "cli_support.h"
-#include "gpmf/mp4_writer.h"
+#include "support/mp4_writer.h"
 #include "gpmf/track_splitter.h"
 
 using namespace gpmf::cli;

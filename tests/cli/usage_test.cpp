@@ -2,6 +2,8 @@
 // gpmf2json's command line: help, version, and every kind of bad command line (exit 2, a
 // one-line reason, nothing on stdout, no file written).
 
+#include <regex>
+
 #include "cli_support.h"
 
 using namespace gpmf::cli;
@@ -22,7 +24,9 @@ TEST(Usage, VersionNamesTheTool)
 {
 	const Result r = run({ "--version" });
 	EXPECT_EQ(r.status, 0);
-	EXPECT_EQ(r.out.rfind("gpmf2json 0.", 0), 0u) << r.out;
+	// "gpmf2json 0.1.0 (GStreamer 1.22.0)": once the word GStreamer, not "GStreamer GStreamer".
+	EXPECT_TRUE(std::regex_match(r.out, std::regex(R"(gpmf2json 0\.[0-9]+\.[0-9]+ \(GStreamer [0-9]+\.[0-9]+\.[0-9]+\)\n)")))
+		<< r.out;
 }
 
 struct BadLine {
@@ -41,8 +45,8 @@ TEST_P(BadCommandLine, ExitsTwoWithAReason)
 	TempDir dir;
 	std::vector<std::string> args = GetParam().args;
 	for (auto &a : args)
-		if (a == "@existing")
-			a = (dir / "existing.ndjson").string();
+		if (a.starts_with("@existing"))
+			a = (dir / "existing.ndjson").string() + a.substr(std::string("@existing").size());
 	std::ofstream(dir / "existing.ndjson") << "x";
 	const Result r = run(args, dir.path());
 	EXPECT_EQ(r.status, 2);
@@ -81,6 +85,7 @@ INSTANTIATE_TEST_SUITE_P(
 		BadLine{ "StdoutForTwoFormats", { "--gpx", "--kml", "-o", "-", "a.mp4" }, "takes one output" },
 		BadLine{ "StdoutForTwoInputs", { "-o", "-", "a.mp4", "b.mp4" }, "takes one output" },
 		BadLine{ "FileForTwoInputs", { "-o", "@existing", "a.mp4", "b.mp4" }, "give a directory" },
+		BadLine{ "FileGivenAsADirectory", { "-o", "@existing/", "a.mp4" }, "is a file, not a directory" },
 		BadLine{ "SameOutputTwice", { "-o", "out", "x/a.mp4", "y/a.mp4" }, "the inputs have the same name" },
 		BadLine{ "OutputOverInput", { "-o", "a.mp4", "a.mp4" }, "give -o" },
 		BadLine{ "RawTrackOverInput", { "-vv", "-b", "track.bin" }, "raw gpmd track (-vv)" },

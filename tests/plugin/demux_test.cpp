@@ -27,7 +27,7 @@
 
 #include "gpmf/byte_reader.h"
 #include "gpmf/klv_writer.h"
-#include "gpmf/mp4_writer.h"
+#include "support/mp4_writer.h"
 
 #include "plugin_test_utils.h"
 #include "samples.h"

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <unistd.h>
@@ -23,7 +24,7 @@
 #include <gtest/gtest.h>
 
 #include "gpmf/decoder.h"
-#include "gpmf/mp4_writer.h"
+#include "support/mp4_writer.h"
 #include "gpmf/records.h"
 #include "gpmf/track_splitter.h"
 
@@ -447,7 +448,8 @@ protected:
 			std::filesystem::remove(path_);
 	}
 
-	void seekToThreeAndAHalfSeconds(const char *settings);
+	/// `before`: what goes between qtdemux and gpmfparse; `settings`: gpmfparse's properties.
+	void seekToThreeAndAHalfSeconds(const char *before, const char *settings);
 
 	std::filesystem::path path_;
 };
@@ -510,19 +512,21 @@ TEST_F(WrittenMp4Test, LrvAnd360NamesWorkTheSame)
 	}
 }
 
-// As the element comes, and with record writer threads (whose pending records the flush drops),
-// with and without its worker thread.
+// As the element comes, with record writer threads (whose pending records the flush drops), and
+// behind a queue (the streaming thread of the queue decodes).
 TEST_F(WrittenMp4Test, SeekRestartsAtTheTargetWithDiscont)
 {
-	for (const char *settings : {"", " threads=2", " threads=2 worker-thread=false"}) {
-		SCOPED_TRACE(std::string("gpmfparse") + settings);
-		seekToThreeAndAHalfSeconds(settings);
+	const std::pair<const char *, const char *> variants[] = {
+	    {"", ""}, {"", " threads=2"}, {" ! queue", " threads=2"}};
+	for (const auto &[before, settings] : variants) {
+		SCOPED_TRACE(std::string("qtdemux") + before + " ! gpmfparse" + settings);
+		seekToThreeAndAHalfSeconds(before, settings);
 	}
 }
 
-void WrittenMp4Test::seekToThreeAndAHalfSeconds(const char *settings)
+void WrittenMp4Test::seekToThreeAndAHalfSeconds(const char *before, const char *settings)
 {
-	PipelineRun run("filesrc location=" + launchPath(path_) + " ! qtdemux ! gpmfparse name=p" + settings +
+	PipelineRun run("filesrc location=" + launchPath(path_) + " ! qtdemux" + before + " ! gpmfparse name=p" + settings +
 			" ! appsink name=out sync=false");
 	ASSERT_NE(run.pipeline(), nullptr) << run.error();
 	ASSERT_NE(gst_element_set_state(run.pipeline(), GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
@@ -589,17 +593,27 @@ GstClockTime nanoseconds(double s)
 	return GstClockTime(std::llround(s * 1e9));
 }
 
-// The core's records for a whole dump: splitRawTrack, rawTrackTimes and a Decoder, with the
-// times rounded to nanoseconds as on a GstBuffer.
-std::vector<Input> coreRawPayloads(const std::vector<std::uint8_t> &dump)
+// A whole dump as the core cuts and times it (splitRawTrack, rawTrackTimes): each payload with
+// its times rounded to nanoseconds as on a GstBuffer, and its record, decoded with the times in
+// seconds as gpmf::Session (and so gpmf-dump) decodes a dump.
+struct RawDump {
+	std::vector<Input> payloads;
+	std::vector<std::string> records;
+};
+
+RawDump coreRawDump(const std::vector<std::uint8_t> &dump)
 {
 	const gpmf::SplitResult split = gpmf::splitRawTrack(dump);
 	const std::vector<gpmf::PayloadTime> times = gpmf::rawTrackTimes(split.payloads);
-	std::vector<Input> out;
+	RawDump out;
+	gpmf::Decoder decoder;
 	for (std::size_t i = 0; i < split.payloads.size(); i++) {
 		const auto &bytes = split.payloads[i].bytes;
-		out.push_back(Input{std::vector<std::uint8_t>(bytes.begin(), bytes.end()),
-				    nanoseconds(times[i].pts), nanoseconds(times[i].duration)});
+		out.payloads.push_back(Input{std::vector<std::uint8_t>(bytes.begin(), bytes.end()),
+					    nanoseconds(times[i].pts), nanoseconds(times[i].duration)});
+		std::string text;
+		gpmf::writePayloadRecord(text, decoder.decode(bytes, times[i].pts, times[i].duration));
+		out.records.push_back(std::move(text));
 	}
 	return out;
 }
@@ -616,8 +630,9 @@ TEST_P(RawDumpTest, RecordsMatchCoreSplitAndTiming)
 			" ! application/x-gpmf ! gpmfparse name=p ! appsink name=out sync=false");
 	ASSERT_TRUE(run.play()) << run.error();
 	std::vector<Output> outputs = run.take();
-	const std::vector<Input> payloads = coreRawPayloads(readFile(path));
-	const std::vector<std::string> expected = coreRecords(payloads);
+	const RawDump dump = coreRawDump(readFile(path));
+	const std::vector<Input> &payloads = dump.payloads;
+	const std::vector<std::string> &expected = dump.records;
 	ASSERT_EQ(outputs.size(), expected.size() + 2);
 	for (std::size_t i = 0; i < expected.size(); i++) {
 		SCOPED_TRACE("payload " + std::to_string(i));

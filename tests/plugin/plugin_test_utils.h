@@ -271,21 +271,14 @@ inline bool haveElement(const char *name)
 	return true;
 }
 
-/// gpmfparse in a GstHarness, its worker thread as GPMF_TEST_WORKER_THREAD says ("0" off,
-/// anything else on, unset the element's default) and its record writers as GPMF_TEST_THREADS
-/// does: meson runs the harness suites these ways. A test that needs a setting passes it: these
-/// properties are read when the element starts, before the harness returns.
-inline GstHarness *newParseHarness(std::optional<guint> threads = std::nullopt,
-				   std::optional<bool> workerThread = std::nullopt)
+/// gpmfparse in a GstHarness, its record writers as GPMF_TEST_THREADS says (meson runs the
+/// harness suites with 1 and 3). A test that needs a setting passes it: `threads` is read when
+/// the element starts, before the harness returns.
+inline GstHarness *newParseHarness(std::optional<guint> threads = std::nullopt)
 {
 	GstElement *element = gst_element_factory_make("gpmfparse", nullptr);
 	if (!element)
 		return nullptr;
-	const char *workerEnv = std::getenv("GPMF_TEST_WORKER_THREAD");
-	if (!workerThread && workerEnv)
-		workerThread = std::string(workerEnv) != "0";
-	if (workerThread)
-		g_object_set(element, "worker-thread", gboolean(*workerThread), nullptr);
 	const char *threadsEnv = std::getenv("GPMF_TEST_THREADS");
 	if (!threads && threadsEnv)
 		threads = guint(std::strtoul(threadsEnv, nullptr, 10));
@@ -296,16 +289,8 @@ inline GstHarness *newParseHarness(std::optional<guint> threads = std::nullopt,
 	return h;
 }
 
-/// Whether the harness's gpmfparse hands its input over to a worker thread.
-inline bool usesWorkerThread(GstHarness *h)
-{
-	gboolean on = FALSE;
-	g_object_get(h->element, "worker-thread", &on, nullptr);
-	return on;
-}
-
-/// Returns once gpmfparse has pushed all it was given: with its worker thread it pushes later
-/// than the calls that fed it. A DRAIN query is serialized, and the element answers it when done.
+/// Returns once gpmfparse has pushed all it was given: with threads above 1, records being
+/// written on helpers wait for the next input, an event or a serialized query such as DRAIN.
 inline void drainOutput(GstHarness *h)
 {
 	GstQuery *query = gst_query_new_drain();

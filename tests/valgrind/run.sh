@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: CC0-1.0
 # Runs the element tests under valgrind memcheck: element-tests (GstHarness, gpmfparse registered
-# statically; once more with record writer threads) and the GstHarness part of fault-tests (the
-# built plugin). Any memory error, or any
-# definitely lost block, fails the run. Only gpmfparse is loaded: no system plugins, so the
+# statically; once more with threads=3, records written on helper threads) and the GstHarness
+# part of fault-tests (the built plugin). Any memory error, or any definitely lost block, fails
+# the run. Only gpmfparse is loaded: no system plugins, so the
 # pipeline tests are left to the normal and sanitizer runs.
 #
 # Usage: tests/valgrind/run.sh BUILD_DIR
@@ -60,7 +60,7 @@ memcheck() {
 status=0
 GST_PLUGIN_PATH_1_0="" GST_REGISTRY_1_0="$work/element.registry" \
 	memcheck element "$build/tests/plugin/element-tests" || status=1
-# Again with record writer threads (gpmfparse threads=3): payloads written on helpers.
+# Again with gpmfparse threads=3: records written on the session's helper threads.
 GST_PLUGIN_PATH_1_0="" GST_REGISTRY_1_0="$work/element.registry" GPMF_TEST_THREADS=3 \
 	memcheck element-threads "$build/tests/plugin/element-tests" || status=1
 GST_PLUGIN_PATH_1_0="$build/plugin" GST_REGISTRY_1_0="$work/fault.registry" \

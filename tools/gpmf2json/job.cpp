@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// gpmf2json: running one job: its pipeline, its outputs, and what is said about it.
+// gpmf2json: running one job: its pipeline and session, its outputs, and what is said about it.
 
-#include "gpmf2json_job.h"
+#include "job.h"
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "gpmf2json_json.h"
-#include "gpmf2json_pipeline.h"
+#include "gpmf/records.h"
+#include "pipeline.h"
 
 namespace gpmf2json {
 
@@ -28,8 +29,8 @@ std::string seconds(double t)
 	return buf;
 }
 
-// Hands each record to every output, and keeps what the messages need.
-class JobHandler : public RecordHandler
+// Hands the session's events to the outputs that ask for them, and keeps what the messages need.
+class JobHandler : public TelemetryHandler
 {
 public:
 	std::vector<std::unique_ptr<Output>> outputs;
@@ -37,20 +38,27 @@ public:
 
 	std::vector<std::string> diagnostics;
 	std::size_t diagnosticCount = 0;
-	bool sawSummary = false;
-	double payloads = 0, corruptPayloads = 0, streams = 0;
-	double first = NAN, last = NAN;
 
-	void record(std::string_view text) override
+	void event(gpmf::SessionEvent &event, const gpmf::Session &session) override
 	{
-		const json::Value record = json::Value::record(text);
-		const std::string type = record["type"].string();
-		for (auto &output : outputs)
-			output->record(type, record, text);
-		if (type == "payload" && mayHaveDiagnostics(text))
-			payloadDiagnostics(record);
-		else if (type == "summary")
-			summary(record);
+		using Kind = gpmf::SessionEvent::Kind;
+		if (event.kind == Kind::Header)
+			for (auto &output : outputs)
+				output->header(session.header());
+		// With an interval a payload comes once per record: its first is the payload's event.
+		if (event.kind == Kind::Payload && (!sawPayload_ || event.payload->index != lastIndex_)) {
+			sawPayload_ = true;
+			lastIndex_ = event.payload->index;
+			for (auto &output : outputs)
+				output->payload(*event.payload);
+			payloadDiagnostics(*event.payload);
+		}
+		for (auto &output : outputs) {
+			if (event.json && output->wantsRecords())
+				output->record(*event.json);
+			if (event.gps && output->wantsGps())
+				output->gps(*event.gps);
+		}
 	}
 
 	void telemetry(std::span<const std::uint8_t> bytes) override
@@ -60,48 +68,26 @@ public:
 
 	bool wantTelemetry() const override { return rawTrack != nullptr; }
 
+	bool wantsRecords() const
+	{
+		return std::any_of(outputs.begin(), outputs.end(), [](const auto &o) { return o->wantsRecords(); });
+	}
+	bool wantsGps() const
+	{
+		return std::any_of(outputs.begin(), outputs.end(), [](const auto &o) { return o->wantsGps(); });
+	}
+
 private:
-	// The contract puts "diagnostics" after "devices", last but for "unsupported": a payload
-	// record that has them ends with "..."}]}" (a diagnostic's message) or "..."]}" (a path),
-	// before its newline.
-	// Records without end in "}]}]}" or "[]}", so only those few are searched for the key (a
-	// search through every record's samples cost a tenth of the tool's time). A "diagnostics"
-	// found can only be the record's own: strings escape their quotes.
-	static bool mayHaveDiagnostics(std::string_view text)
+	void payloadDiagnostics(const gpmf::Payload &payload)
 	{
-		while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
-			text.remove_suffix(1);
-		return (text.ends_with("\"}]}") || text.ends_with("\"]}")) &&
-		       text.find("\"diagnostics\":") != std::string_view::npos;
-	}
-
-	void payloadDiagnostics(const json::Value &record)
-	{
-		// Parts of a payload (--interval) all carry its diagnostics: count them once.
-		const json::Value part = record["part"];
-		if (part.valid() && part.number() != 0)
-			return;
-		record["diagnostics"].forEachElement([&](const json::Value &d) {
+		for (const gpmf::Diagnostic &d : payload.diagnostics)
 			if (diagnosticCount++ < kMaxDiagnosticLines)
-				diagnostics.push_back("payload " + std::string(record["index"].text()) + " at " +
-						      seconds(record["pts"].number()) + " s: " + d["message"].string());
-		});
+				diagnostics.push_back("payload " + std::to_string(payload.index) + " at " +
+						      seconds(gpmf::recordedSeconds(payload.pts)) + " s: " + d.message());
 	}
 
-	void summary(const json::Value &record)
-	{
-		sawSummary = true;
-		payloads = record["payloads"].number(0);
-		corruptPayloads = record["corrupt_payloads"].number(0);
-		record["streams"].forEachElement([&](const json::Value &s) {
-			streams++;
-			const double a = s["first"].number(), b = s["last"].number();
-			if (std::isfinite(a) && !(a >= first))
-				first = a;
-			if (std::isfinite(b) && !(b <= last))
-				last = b;
-		});
-	}
+	bool sawPayload_ = false;
+	std::uint64_t lastIndex_ = 0;
 };
 
 std::string describe(const std::filesystem::path &p)
@@ -130,7 +116,6 @@ JobResult runJob(const Job &job, const Options &o, bool bufferStdout, Reporter &
 	JobHandler handler;
 	OutputContext context;
 	context.inputName = job.inputs.front().filename().string();
-	context.gpsIntervalNs = o.intervalNs;
 	try {
 		for (const auto &[format, path] : job.outputs) {
 			std::unique_ptr<OutputFile> file;
@@ -150,15 +135,18 @@ JobResult runJob(const Job &job, const Options &o, bool bufferStdout, Reporter &
 		return result;
 	}
 
-	ElementSettings settings;
-	settings.streams = o.elementStreams();
+	gpmf::SessionOptions session;
+	session.decode.streams = o.decodeStreams();
+	session.decode.minGpsFix = o.skip ? 2 : 0;
+	session.decode.maxGpsDop = o.maxGpsDop;
 	// Records are split only for the NDJSON; GPS tracks thin their points themselves.
 	const bool ndjson = !o.info && o.format == Format::Ndjson;
 	const bool defaultNdjson = !o.info && !o.format && o.gps.empty();
-	settings.intervalNs = ndjson || defaultNdjson ? o.intervalNs : 0;
-	settings.minGpsFix = o.skip ? 2 : 0;
-	settings.maxGpsDop = o.maxGpsDop;
-	settings.threads = threads;
+	session.interval = ndjson || defaultNdjson ? o.intervalNs : 0;
+	session.records = handler.wantsRecords();
+	session.gps = handler.wantsGps();
+	session.gpsInterval = double(o.intervalNs) / 1e9;
+	session.threads = threads;
 
 	if (o.verbose && job.inputs.size() > 1) {
 		std::string chapters;
@@ -167,14 +155,15 @@ JobResult runJob(const Job &job, const Options &o, bool bufferStdout, Reporter &
 		say("merging " + chapters);
 	}
 
-	DecodeResult decoded = decodeFiles(job.inputs, job.kind, settings, handler,
+	DecodeResult decoded = decodeFiles(job.inputs, job.kind, session, handler,
 					   [&](double f) { reporter.progress(index, f); });
+	const gpmf::Summary *summary = decoded.summary ? &*decoded.summary : nullptr;
 
 	// Whatever was decoded is written out, even after an error.
 	std::string writeError;
 	for (auto &output : handler.outputs) {
 		try {
-			output->finish();
+			output->finish(summary);
 		} catch (const std::exception &e) {
 			if (writeError.empty())
 				writeError = e.what();
@@ -201,11 +190,11 @@ JobResult runJob(const Job &job, const Options &o, bool bufferStdout, Reporter &
 		say(writeError);
 	else if (decoded.failed)
 		say(decoded.error);
-	else if (!handler.sawSummary || handler.payloads == 0) {
+	else if (!summary || summary->payloads == 0) {
 		say("no GPMF telemetry found");
 		failed = true;
 	}
-	const bool lost = decoded.dataLost || handler.diagnosticCount > 0 || handler.corruptPayloads > 0;
+	const bool lost = decoded.dataLost || handler.diagnosticCount > 0 || (summary && summary->corruptPayloads > 0);
 	if (!failed && lost)
 		say("some telemetry could not be decoded (see the warnings above); the outputs hold the rest");
 
@@ -217,11 +206,12 @@ JobResult runJob(const Job &job, const Options &o, bool bufferStdout, Reporter &
 	}
 
 	if (o.verbose) {
-		const long long streams = std::llround(handler.streams);
-		std::string line = std::to_string(std::llround(handler.payloads)) + " payloads, " + std::to_string(streams) +
+		const std::size_t streams = summary ? summary->streams.size() : 0;
+		const auto [first, last] = summary ? timeSpan(*summary) : std::pair(double(NAN), double(NAN));
+		std::string line = std::to_string(summary ? summary->payloads : 0) + " payloads, " + std::to_string(streams) +
 				   (streams == 1 ? " stream" : " streams");
-		if (std::isfinite(handler.first))
-			line += ", " + seconds(handler.first) + " .. " + seconds(handler.last) + " s";
+		if (std::isfinite(first))
+			line += ", " + seconds(first) + " .. " + seconds(last) + " s";
 		line += " ->";
 		for (std::size_t i = 0; i < job.outputs.size(); i++) {
 			line += (i ? ", " : " ") + describe(job.outputs[i].second);

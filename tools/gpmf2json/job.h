@@ -5,10 +5,10 @@
 #include <cstddef>
 #include <string>
 
-#include "gpmf2json_options.h"
-#include "gpmf2json_outputs.h"
-#include "gpmf2json_plan.h"
-#include "gpmf2json_progress.h"
+#include "options.h"
+#include "outputs.h"
+#include "plan.h"
+#include "progress.h"
 
 namespace gpmf2json {
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // gpmf2json: GoPro telemetry to NDJSON, one JSON document, GPX, KML, CSV or GeoJSON, through
-// the gpmfparse element (a replacement for the gopro2json and gopro2gpx scripts).
+// gpmfdemux and a gpmf::Session (a replacement for the gopro2json and gopro2gpx scripts).
 //
 // main() parses the command line, plans the jobs (one per input, or per merged recording),
-// runs them on a pool of threads, each with its own pipeline, and draws the progress bar.
+// runs them on a pool of threads, each with its own pipeline and session, and draws the
+// progress bar.
 
 #include <algorithm>
 #include <atomic>
@@ -20,11 +21,11 @@
 
 #include <gst/gst.h>
 
-#include "gpmf2json_job.h"
-#include "gpmf2json_options.h"
-#include "gpmf2json_pipeline.h"
-#include "gpmf2json_plan.h"
-#include "gpmf2json_progress.h"
+#include "job.h"
+#include "options.h"
+#include "pipeline.h"
+#include "plan.h"
+#include "progress.h"
 
 using namespace gpmf2json;
 
@@ -49,9 +50,13 @@ int main(int argc, char **argv)
 	case CommandLine::Action::Help:
 		printUsage(stdout);
 		return kExitOk;
-	case CommandLine::Action::Version:
-		std::printf("gpmf2json %s (GStreamer %s)\n", GPMF2JSON_VERSION, gst_version_string());
+	case CommandLine::Action::Version: {
+		// gst_version_string() says "GStreamer 1.22.0": the numbers are enough here.
+		guint major = 0, minor = 0, micro = 0, nano = 0;
+		gst_version(&major, &minor, &micro, &nano);
+		std::printf("gpmf2json %s (GStreamer %u.%u.%u)\n", GPMF2JSON_VERSION, major, minor, micro);
 		return kExitOk;
+	}
 	case CommandLine::Action::UsageError:
 		return usageError(cl.error);
 	case CommandLine::Action::Run:
@@ -67,7 +72,7 @@ int main(int argc, char **argv)
 	// No GStreamer options on our command line: gst_init() is given none.
 	gst_init(nullptr, nullptr);
 	if (!registerElements()) {
-		std::fprintf(stderr, "gpmf2json: cannot register the gpmfparse and gpmfdemux elements\n");
+		std::fprintf(stderr, "gpmf2json: cannot register the gpmfdemux element\n");
 		return kExitFailed;
 	}
 	if (plan.makeDirectory) {

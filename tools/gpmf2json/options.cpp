@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // gpmf2json: the command line.
 
-#include "gpmf2json_options.h"
+#include "options.h"
 
 #include <algorithm>
 #include <charconv>
@@ -62,7 +62,7 @@ std::optional<double> parseNumber(std::string_view text)
 	return v;
 }
 
-// FourCCs are 1 to 4 printable ASCII characters; gpmfparse pads shorter ones with spaces.
+// FourCCs are 1 to 4 printable ASCII characters; shorter ones are padded with spaces.
 bool validFourcc(std::string_view s)
 {
 	return !s.empty() && s.size() <= 4 &&
@@ -123,20 +123,23 @@ static bool isGpsStream(const std::string &fourcc)
 	return fourcc == "GPS5" || fourcc == "GPS9" || fourcc == "GPRI";
 }
 
-std::string Options::elementStreams() const
+std::vector<gpmf::FourCC> Options::decodeStreams() const
 {
 	std::vector<std::string> list = streams;
-	// GPS files alone need only the GPS streams: the element then skips everything else.
+	// GPS files alone need only the GPS streams: the others are then not decoded.
 	if (!info && !format && !gps.empty()) {
 		if (list.empty())
 			list = { "GPS5", "GPS9", "GPRI" };
 		else
 			std::erase_if(list, [](const std::string &s) { return !isGpsStream(s); });
 	}
-	std::string joined;
-	for (const std::string &s : list)
-		joined += (joined.empty() ? "" : ",") + s;
-	return joined;
+	std::vector<gpmf::FourCC> keys;
+	for (std::string s : list) {
+		s.resize(4, ' '); // "GPS" is "GPS "
+		if (const auto key = gpmf::FourCC::fromString(s))
+			keys.push_back(*key);
+	}
+	return keys;
 }
 
 std::optional<std::uint64_t> parseDuration(std::string_view text)
@@ -275,14 +278,15 @@ void printUsage(std::FILE *to)
 {
 	std::fputs(
 		"Usage: gpmf2json [OPTION]... INPUT...\n"
-		"Decodes the GoPro GPMF telemetry of .MP4, .360 and .LRV files (or raw GPMF dumps) with\n"
-		"the gpmfparse GStreamer element and writes it as NDJSON, one JSON document, or a GPS track.\n"
+		"Decodes the GoPro GPMF telemetry of .MP4, .360 and .LRV files (or raw GPMF dumps) as the\n"
+		"gpmfparse GStreamer element does, and writes it as NDJSON, one JSON document, or a GPS track.\n"
 		"\n"
 		"Output:\n"
 		"  -o, --output PATH     where to write: a file when the run writes one output, else a\n"
-		"                        directory (made if missing); '-' is standard output. Without -o,\n"
-		"                        one output goes to standard output, several go next to their inputs\n"
-		"      --format FORMAT   ndjson (default: the records as the element writes them) or json\n"
+		"                        directory (made if missing; a PATH ending in / is always one).\n"
+		"                        '-' is standard output. Without -o, one output goes to standard\n"
+		"                        output, several go next to their inputs\n"
+		"      --format FORMAT   ndjson (default: the records, as gpmfparse writes them) or json\n"
 		"                        (one document: header, every device and stream, summary)\n"
 		"      --gpx, --kml, --csv, --geojson\n"
 		"                        write the GPS track (GPS9 where the camera wrote it, else GPS5;\n"

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "gpmf/fourcc.h"
+
 namespace gpmf2json {
 
 /// What one output file holds.
@@ -38,8 +40,8 @@ struct Options {
 
 	/// The files written per input (or per merged recording), in a fixed order.
 	std::vector<Format> outputs() const;
-	/// The value of gpmfparse's `streams` property for these options.
-	std::string elementStreams() const;
+	/// The streams to decode (gpmf::DecodeOptions::streams) for these options; empty: all.
+	std::vector<gpmf::FourCC> decodeStreams() const;
 };
 
 struct CommandLine {

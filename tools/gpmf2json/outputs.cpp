@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// gpmf2json: the output files made from the element's records.
+// gpmf2json: the output files made from a session's events.
 
-#include "gpmf2json_outputs.h"
+#include "outputs.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -9,32 +9,23 @@
 #include <cstring>
 #include <limits>
 #include <map>
-#include <set>
 #include <stdexcept>
 #include <vector>
 
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "gpmf/gps.h"
+#include "gpmf/document_writer.h"
 #include "gpmf/gps_writers.h"
 #include "gpmf/json_writer.h"
+#include "gpmf/records.h"
 
 namespace gpmf2json {
-
-using json::Value;
 
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::size_t kFlushSize = 256 * 1024;
-
-std::string_view trimNewline(std::string_view text)
-{
-	while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
-		text.remove_suffix(1);
-	return text;
-}
 
 std::string format(const char *fmt, double v)
 {
@@ -43,33 +34,36 @@ std::string format(const char *fmt, double v)
 	return buf;
 }
 
-/* NDJSON: the records as the element wrote them. */
+std::string withoutNewline(std::string text)
+{
+	while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+		text.pop_back();
+	return text;
+}
+
+/* NDJSON: the session's records as they come. */
 
 class NdjsonOutput : public Output
 {
 public:
 	explicit NdjsonOutput(std::unique_ptr<OutputFile> file) : file_(std::move(file)) {}
-	void record(std::string_view, const Value &, std::string_view text) override { file_->write(text); }
-	void finish() override { file_->close(); }
+	bool wantsRecords() const override { return true; }
+	void record(std::string_view json) override { file_->write(json); }
+	void finish(const gpmf::Summary *) override { file_->close(); }
 
 private:
 	std::unique_ptr<OutputFile> file_;
 };
 
 /*
- * A temporary file that series are appended to in pieces as records arrive, and read back
- * piece by piece when the document is assembled: memory stays bounded by the index of pieces
- * (16 bytes per stream per payload), not by the samples.
+ * Where the JSON document's pieces wait: a temporary file they are appended to as payloads
+ * arrive, read back piece by piece when the document is assembled. Memory stays bounded by the
+ * index of pieces (16 bytes per stream per payload), not by the samples.
  */
-class Spool
+class TempFileStore : public gpmf::PieceStore
 {
 public:
-	struct Chunk {
-		std::uint64_t offset;
-		std::uint64_t size;
-	};
-
-	Spool()
+	TempFileStore()
 	{
 		std::error_code ec;
 		std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
@@ -82,41 +76,40 @@ public:
 						 std::strerror(errno));
 		unlink(pattern.c_str()); // gone from the directory; the space is freed on close
 	}
-	~Spool()
+	~TempFileStore() override
 	{
 		if (fd_ >= 0)
 			::close(fd_);
 	}
-	Spool(const Spool &) = delete;
-	Spool &operator=(const Spool &) = delete;
+	TempFileStore(const TempFileStore &) = delete;
+	TempFileStore &operator=(const TempFileStore &) = delete;
 
-	Chunk append(std::string_view data)
+	Piece append(std::string_view text) override
 	{
-		const Chunk c{ flushed_ + buffer_.size(), data.size() };
-		buffer_ += data;
+		const Piece piece{ flushed_ + buffer_.size(), text.size() };
+		buffer_ += text;
 		if (buffer_.size() >= kFlushSize)
 			flush();
-		return c;
+		return piece;
 	}
 
-	void copy(const std::vector<Chunk> &chunks, OutputFile &out)
+	void read(const Piece &piece, std::string &out) override
 	{
-		flush();
-		std::string piece;
-		for (std::size_t i = 0; i < chunks.size(); i++) {
-			piece.resize(chunks[i].size);
-			std::uint64_t done = 0;
-			while (done < chunks[i].size) {
-				const ssize_t n = pread(fd_, piece.data() + done, chunks[i].size - done,
-							off_t(chunks[i].offset + done));
-				if (n <= 0)
-					throw std::runtime_error(std::string("temporary file: ") +
-								 (n < 0 ? std::strerror(errno) : "short read"));
-				done += std::uint64_t(n);
-			}
-			if (i > 0)
-				out.write(",");
-			out.write(piece);
+		if (piece.offset >= flushed_) { // still in the buffer (a piece is flushed whole)
+			out.append(buffer_, std::size_t(piece.offset - flushed_), std::size_t(piece.size));
+			return;
+		}
+		const std::size_t at = out.size();
+		out.resize(at + piece.size);
+		std::uint64_t done = 0;
+		while (done < piece.size) {
+			const ssize_t n = pread(fd_, out.data() + at + done, piece.size - done, off_t(piece.offset + done));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				throw std::runtime_error(std::string("temporary file: ") +
+							 (n < 0 ? std::strerror(errno) : "short read"));
+			done += std::uint64_t(n);
 		}
 	}
 
@@ -141,267 +134,53 @@ private:
 	std::uint64_t flushed_ = 0;
 };
 
-/*
- * --format json: {"header":..., "devices":[{"id","name",["metadata"],"streams":[{"fourcc",
- * "name","units",["fields"],["raw"],"metadata":[...],"samples":[...]}]}], ["diagnostics"],
- * ["unsupported"], "summary":...}. Samples are the records' sample objects, copied as they are,
- * in time order; "metadata" holds each payload's other stream members (TSMP, SCAL, TMPC, GPSF,
- * rate...) with the payload's index and pts.
- */
+/* --format json: gpmf::JsonDocumentWriter, its pieces in a temporary file. */
+
 class JsonDocumentOutput : public Output
 {
 public:
-	explicit JsonDocumentOutput(std::unique_ptr<OutputFile> file) : file_(std::move(file)) {}
-
-	void record(std::string_view type, const Value &record, std::string_view text) override
+	explicit JsonDocumentOutput(std::unique_ptr<OutputFile> file)
+		: file_(std::move(file)), document_(std::make_unique<TempFileStore>())
 	{
-		if (type == "header")
-			header_ = trimNewline(text);
-		else if (type == "summary")
-			summary_ = trimNewline(text);
-		else if (type == "payload")
-			payload(record);
 	}
-
-	void finish() override
+	void header(const gpmf::Header &header) override { document_.setHeader(header); }
+	void payload(const gpmf::Payload &payload) override { document_.add(payload); }
+	void finish(const gpmf::Summary *summary) override
 	{
-		OutputFile &out = *file_;
-		out.write("{\"header\":");
-		out.write(header_.empty() ? std::string_view("null") : std::string_view(header_));
-		out.write(",\n\"devices\":[");
-		for (std::size_t d = 0; d < devices_.size(); d++) {
-			const Device &dev = devices_[d];
-			out.write(d ? "]},\n{\"id\":" : "\n{\"id\":");
-			out.write(dev.id);
-			if (!dev.name.empty()) {
-				out.write(",\"name\":");
-				out.write(dev.name);
-			}
-			if (!dev.metadata.empty()) {
-				out.write(",\"metadata\":[");
-				spool_.copy(dev.metadata, out);
-				out.write("]");
-			}
-			out.write(",\"streams\":[");
-			for (std::size_t s = 0; s < dev.series.size(); s++) {
-				const Series &series = dev.series[s];
-				out.write(s ? ",\n{" : "\n{");
-				out.write(series.head);
-				out.write(",\"metadata\":[");
-				spool_.copy(series.metadata, out);
-				out.write("],\"samples\":[");
-				spool_.copy(series.samples, out);
-				out.write("]}");
-			}
-		}
-		out.write(devices_.empty() ? "]" : "]}]");
-		if (!diagnostics_.empty()) {
-			out.write(",\n\"diagnostics\":[");
-			spool_.copy(diagnostics_, out);
-			out.write("]");
-		}
-		if (!unsupported_.empty()) {
-			out.write(",\n\"unsupported\":[");
-			for (std::size_t i = 0; i < unsupported_.size(); i++) {
-				if (i)
-					out.write(",");
-				out.write(unsupported_[i]);
-			}
-			out.write("]");
-		}
-		out.write(",\n\"summary\":");
-		out.write(summary_.empty() ? std::string_view("null") : std::string_view(summary_));
-		out.write("}\n");
-		out.close();
+		document_.finish(summary, [this](std::string_view text) { file_->write(text); });
+		file_->close();
 	}
 
 private:
-	struct Series {
-		std::string head; ///< "fourcc", "name", "units", "fields", "raw" members, as JSON text
-		std::vector<Spool::Chunk> metadata, samples;
-		double lastIndex = -1;
-	};
-	struct Device {
-		std::string id, name; ///< JSON text
-		std::vector<Spool::Chunk> metadata;
-		double lastIndex = -1;
-		std::vector<Series> series;
-		std::map<std::string, std::size_t, std::less<>> byFourcc;
-	};
-
-	static bool isHeadMember(std::string_view key)
-	{
-		return key == "fourcc" || key == "name" || key == "units" || key == "fields" || key == "raw";
-	}
-
-	Device &device(const Value &dev)
-	{
-		const std::string id(dev["id"].text());
-		auto it = byId_.find(id);
-		if (it != byId_.end())
-			return devices_[it->second];
-		byId_.emplace(id, devices_.size());
-		Device &d = devices_.emplace_back();
-		d.id = id;
-		d.name = dev["name"].text();
-		return d;
-	}
-
-	Series &series(Device &d, const Value &stream)
-	{
-		const std::string_view fourcc = stream["fourcc"].text();
-		auto it = d.byFourcc.find(fourcc);
-		if (it != d.byFourcc.end())
-			return d.series[it->second];
-		d.byFourcc.emplace(std::string(fourcc), d.series.size());
-		Series &s = d.series.emplace_back();
-		stream.forEachMember([&s](std::string_view key, const Value &v) {
-			if (!isHeadMember(key))
-				return;
-			if (!s.head.empty())
-				s.head += ',';
-			gpmf::appendJsonString(s.head, key);
-			s.head += ':';
-			s.head += v.text();
-		});
-		return s;
-	}
-
-	void payload(const Value &record)
-	{
-		// One walk over the record's members: the devices value is most of its text.
-		Value indexValue, pts, devices, diagnostics, unsupported;
-		record.forEachMember([&](std::string_view key, const Value &v) {
-			if (key == "index")
-				indexValue = v;
-			else if (key == "pts")
-				pts = v;
-			else if (key == "devices")
-				devices = v;
-			else if (key == "diagnostics")
-				diagnostics = v;
-			else if (key == "unsupported")
-				unsupported = v;
-		});
-		const double index = indexValue.number(-1);
-		// Every metadata entry and diagnostic says which payload it belongs to.
-		std::string prefix = "{\"index\":";
-		prefix += indexValue.valid() ? indexValue.text() : "null";
-		prefix += ",\"pts\":";
-		prefix += pts.valid() ? pts.text() : "null";
-
-		std::string meta;
-		devices.forEachElement([&](const Value &dev) {
-			Device &d = device(dev);
-			meta.clear();
-			Value streams;
-			dev.forEachMember([&meta, &streams](std::string_view key, const Value &v) {
-				if (key == "streams")
-					streams = v;
-				if (key == "id" || key == "name" || key == "streams")
-					return;
-				meta += ',';
-				gpmf::appendJsonString(meta, key);
-				meta += ':';
-				meta += v.text();
-			});
-			// Parts of one payload (--interval) repeat its metadata: keep it once.
-			if (!meta.empty() && d.lastIndex != index)
-				d.metadata.push_back(spool_.append(prefix + meta + "}"));
-			d.lastIndex = index;
-
-			streams.forEachElement([&](const Value &stream) {
-				Series &s = series(d, stream);
-				meta.clear();
-				Value samples;
-				stream.forEachMember([&](std::string_view key, const Value &v) {
-					if (key == "samples") {
-						samples = v;
-						return;
-					}
-					if (isHeadMember(key))
-						return;
-					meta += ',';
-					gpmf::appendJsonString(meta, key);
-					meta += ':';
-					meta += v.text();
-				});
-				if (!meta.empty() && s.lastIndex != index)
-					s.metadata.push_back(spool_.append(prefix + meta + "}"));
-				s.lastIndex = index;
-				const std::string_view inner = samples.inner();
-				if (!inner.empty())
-					s.samples.push_back(spool_.append(inner));
-			});
-		});
-
-		diagnostics.forEachElement([&](const Value &diagnostic) {
-			std::string_view body = diagnostic.text();
-			body.remove_prefix(1); // '{'
-			diagnostics_.push_back(spool_.append(prefix + (body.size() > 1 ? "," : "") + std::string(body)));
-		});
-		unsupported.forEachElement([&](const Value &path) {
-			const std::string p(path.text());
-			if (std::find(unsupported_.begin(), unsupported_.end(), p) == unsupported_.end())
-				unsupported_.push_back(p);
-		});
-	}
-
 	std::unique_ptr<OutputFile> file_;
-	Spool spool_;
-	std::string header_, summary_;
-	std::vector<Device> devices_;
-	std::map<std::string, std::size_t, std::less<>> byId_;
-	std::vector<Spool::Chunk> diagnostics_;
-	std::vector<std::string> unsupported_;
+	gpmf::JsonDocumentWriter document_;
 };
 
-/*
- * GPS tracks: GPS9 where the device wrote it, else GPS5, else a Karma drone's GPRI, as
- * gpmf::gpsPoints() chooses for a decoded payload; once a device has shown GPS9 its GPS5 is
- * never used, so a record split by --interval cannot mix them.
- */
+/* GPS tracks: the session's points (gpmf::GpsTrack), through the library's writers. */
+
 class GpsOutput : public Output
 {
 public:
 	GpsOutput(gpmf::GpsFormat format, std::unique_ptr<OutputFile> file, const OutputContext &context)
-		: file_(std::move(file)), writer_(gpmf::makeGpsWriter(format)), interval_(double(context.gpsIntervalNs) / 1e9)
+		: file_(std::move(file)), writer_(gpmf::makeGpsWriter(format))
 	{
 		writer_->begin(buffer_, context.inputName);
 	}
 
-	void record(std::string_view type, const Value &record, std::string_view) override
+	bool wantsGps() const override { return true; }
+
+	void gps(const std::vector<gpmf::GpsPoint> &points) override
 	{
-		if (type != "payload")
-			return;
-		record["devices"].forEachElement([&](const Value &dev) {
-			Value gps5, gps9, gpri;
-			dev["streams"].forEachElement([&](const Value &stream) {
-				const std::string_view fourcc = stream["fourcc"].text();
-				if (fourcc == "\"GPS9\"" && !gps9.valid())
-					gps9 = stream;
-				else if (fourcc == "\"GPS5\"" && !gps5.valid())
-					gps5 = stream;
-				else if (fourcc == "\"GPRI\"" && !gpri.valid())
-					gpri = stream;
-			});
-			bool &sawGps9 = sawGps9_[std::string(dev["id"].text())];
-			if (gps9.valid()) {
-				sawGps9 = true;
-				add(gps9, true);
-			} else if (gps5.valid() && !sawGps9) {
-				add(gps5, false);
-			} else if (gpri.valid() && !sawGps9) {
-				addGpri(gpri);
-			}
-		});
+		for (const gpmf::GpsPoint &p : points)
+			writer_->add(buffer_, p);
+		points_ += points.size();
 		if (buffer_.size() >= kFlushSize) {
 			file_->write(buffer_);
 			buffer_.clear();
 		}
 	}
 
-	void finish() override
+	void finish(const gpmf::Summary *) override
 	{
 		writer_->end(buffer_);
 		file_->write(buffer_);
@@ -412,106 +191,9 @@ public:
 	std::size_t points() const override { return points_; }
 
 private:
-	static int fixOf(double v) { return std::isfinite(v) && v >= 0 && v <= 255 ? int(v) : -1; }
-
-	void add(const Value &stream, bool gps9)
-	{
-		int stickyFix = -1;
-		double stickyDop = -1;
-		if (!gps9) {
-			stickyFix = fixOf(stream["GPSF"].number());
-			// GPSP is the DOP × 100.
-			const double p = stream["GPSP"].number();
-			if (std::isfinite(p) && p >= 0)
-				stickyDop = p / 100.0;
-		}
-		const std::size_t need = gps9 ? 9 : 5;
-		stream["samples"].forEachElement([&](const Value &sample) {
-			double f[9];
-			std::size_t n = 0;
-			sample["v"].forEachElement([&](const Value &v) {
-				if (n < 9)
-					f[n] = v.number();
-				n++;
-			});
-			if (n < need)
-				return;
-			gpmf::GpsPoint p;
-			p.lat = f[0];
-			p.lon = f[1];
-			if ((p.lat == 0 && p.lon == 0) || !std::isfinite(p.lat) || !std::isfinite(p.lon))
-				return;
-			p.alt = f[2];
-			p.speed2d = f[3];
-			p.speed3d = f[4];
-			p.time = sample["t"].number();
-			p.utc = parseUtc(sample["utc"].string());
-			if (gps9) {
-				if (!std::isfinite(p.utc) && f[5] > 0)
-					p.utc = gpmf::gps9Utc(f[5], f[6]);
-				p.dop = std::isfinite(f[7]) && f[7] >= 0 ? f[7] : -1;
-				p.fix = fixOf(f[8]);
-				p.source = "GPS9";
-			} else {
-				p.fix = stickyFix;
-				p.dop = stickyDop;
-				p.source = "GPS5";
-			}
-			put(p);
-		});
-	}
-
-	// GPRI (MAVLink GPS_RAW_INT) by the field names the element gave it: no UTC (the drone's
-	// clock) and no DOP (its eph is a horizontal DOP), as gpmf::gpsPoints() does.
-	void addGpri(const Value &stream)
-	{
-		std::size_t lat = SIZE_MAX, lon = SIZE_MAX, alt = SIZE_MAX, speed = SIZE_MAX, fix = SIZE_MAX;
-		std::size_t index = 0;
-		stream["fields"].forEachElement([&](const Value &name) {
-			const std::string n = name.string();
-			std::size_t *slot = n == "lat" ? &lat : n == "lon" ? &lon : n == "alt" ? &alt
-					  : n == "speed" ? &speed : n == "fix" ? &fix : nullptr;
-			if (slot)
-				*slot = index;
-			index++;
-		});
-		if (lat == SIZE_MAX || lon == SIZE_MAX || alt == SIZE_MAX)
-			return;
-		stream["samples"].forEachElement([&](const Value &sample) {
-			const Value v = sample["v"];
-			gpmf::GpsPoint p;
-			p.lat = v.at(lat).number();
-			p.lon = v.at(lon).number();
-			if ((p.lat == 0 && p.lon == 0) || !std::isfinite(p.lat) || !std::isfinite(p.lon))
-				return;
-			p.alt = v.at(alt).number();
-			p.speed2d = p.speed3d = speed == SIZE_MAX ? 0 : v.at(speed).number(0);
-			p.time = sample["t"].number();
-			p.utc = kNaN;
-			p.fix = gpmf::fixFromMavlink(fix == SIZE_MAX ? kNaN : v.at(fix).number());
-			p.source = "GPRI";
-			put(p);
-		});
-	}
-
-	void put(const gpmf::GpsPoint &p)
-	{
-		if (interval_ > 0 && std::isfinite(p.time)) {
-			const double slot = std::floor(p.time / interval_);
-			if (slot == lastSlot_)
-				return;
-			lastSlot_ = slot;
-		}
-		writer_->add(buffer_, p);
-		points_++;
-	}
-
 	std::unique_ptr<OutputFile> file_;
 	std::unique_ptr<gpmf::GpsWriter> writer_;
 	std::string buffer_;
-	std::map<std::string, bool> sawGps9_;
-	double interval_;
-	double lastSlot_ = kNaN;
 	std::size_t points_ = 0;
 };
 
@@ -527,94 +209,88 @@ public:
 	{
 	}
 
-	void record(std::string_view type, const Value &record, std::string_view text) override
+	void header(const gpmf::Header &header) override
 	{
-		if (type == "header") {
-			header_ = trimNewline(text);
-		} else if (type == "summary") {
-			summary_ = trimNewline(text);
-		} else if (type == "payload") {
-			record["devices"].forEachElement([&](const Value &dev) {
-				const std::string id(dev["id"].text());
-				dev["streams"].forEachElement([&](const Value &stream) {
-					const std::string key = id + "/" + std::string(stream["fourcc"].text());
-					if (!units_.count(key))
-						units_.emplace(key, std::string(stream["units"].text()));
-				});
-			});
-		}
+		header_ = header;
+		sentHeader_ = true;
 	}
 
-	void finish() override
+	void payload(const gpmf::Payload &payload) override
 	{
-		file_->write(json_ ? jsonReport() : textReport());
+		for (const gpmf::Device &dev : payload.devices)
+			for (const gpmf::Stream &stream : dev.streams)
+				units_.try_emplace(dev.idString() + "/" + stream.key.str(), stream.units);
+	}
+
+	void finish(const gpmf::Summary *summary) override
+	{
+		const gpmf::Summary none;
+		file_->write(json_ ? jsonReport(summary ? *summary : none) : textReport(summary ? *summary : none));
 		file_->close();
 	}
 
 private:
-	// The summary's stream key: device id as text ("1") and fourcc, as the payloads give them.
-	std::string unitsOf(const Value &stream) const
+	// The units of a summary stream, from the payloads; null when no payload had it.
+	const std::vector<std::string> *unitsOf(const gpmf::StreamSummary &s) const
 	{
-		const std::string device = stream["device"].string();
-		const bool numeric = !device.empty() && std::all_of(device.begin(), device.end(), ::isdigit);
-		std::string id = numeric ? device : std::string(stream["device"].text());
-		auto it = units_.find(id + "/" + std::string(stream["fourcc"].text()));
-		return it == units_.end() ? std::string() : it->second;
+		auto it = units_.find(s.device + "/" + s.key.str());
+		return it == units_.end() ? nullptr : &it->second;
 	}
 
-	std::string jsonReport() const
+	std::string jsonReport(const gpmf::Summary &summary) const
 	{
-		const Value summary(summary_);
-		std::string out = "{\"file\":";
-		gpmf::appendJsonString(out, name_);
-		out += ",\"header\":";
-		out += header_.empty() ? "null" : header_;
-		out += ",\"payloads\":";
-		out += summary["payloads"].valid() ? summary["payloads"].text() : "0";
-		out += ",\"corrupt_payloads\":";
-		out += summary["corrupt_payloads"].valid() ? summary["corrupt_payloads"].text() : "0";
-		out += ",\"streams\":[";
-		bool first = true;
-		summary["streams"].forEachElement([&](const Value &stream) {
-			out += first ? "" : ",";
-			first = false;
-			const std::string_view obj = stream.text();
-			out += obj.substr(0, obj.size() - 1);
-			const std::string units = unitsOf(stream);
-			if (!units.empty())
-				out += ",\"units\":" + units;
-			out += '}';
+		std::string out;
+		gpmf::JsonWriter w(out);
+		w.beginObject();
+		w.key("file");
+		w.string(name_);
+		w.key("header");
+		if (sentHeader_) {
+			std::string header;
+			gpmf::writeHeaderRecord(header, header_);
+			w.rawValue(withoutNewline(std::move(header)));
+		} else {
+			w.null();
+		}
+		gpmf::writeSummaryMembers(w, summary, [this](gpmf::JsonWriter &stream, const gpmf::StreamSummary &s) {
+			const auto *units = unitsOf(s);
+			if (!units)
+				return;
+			stream.key("units");
+			stream.beginArray();
+			for (const std::string &u : *units)
+				stream.string(u);
+			stream.endArray();
 		});
-		out += "]}\n";
+		w.endObject();
+		out += '\n';
 		return out;
 	}
 
-	static std::string unitsText(const std::string &unitsJson)
+	// Distinct units, in order: "m/s²", or "deg,m,m/s".
+	std::string unitsText(const gpmf::StreamSummary &s) const
 	{
+		const auto *all = unitsOf(s);
 		std::vector<std::string> units;
-		Value(unitsJson).forEachElement([&units](const Value &u) {
-			std::string s = u.string();
-			if (!s.empty() && std::find(units.begin(), units.end(), s) == units.end())
-				units.push_back(s);
-		});
+		for (const std::string &u : all ? *all : std::vector<std::string>())
+			if (!u.empty() && std::find(units.begin(), units.end(), u) == units.end())
+				units.push_back(u);
 		std::string text;
 		for (const auto &u : units)
 			text += (text.empty() ? "" : ",") + u;
 		return text;
 	}
 
-	static std::string shortValue(const Value &v)
+	static std::string shortValue(std::string s)
 	{
-		std::string s = v.isString() ? v.string() : std::string(v.text());
 		if (s.size() > 60)
 			s = s.substr(0, 57) + "...";
 		return s;
 	}
 
-	std::string textReport() const
+	std::string textReport(const gpmf::Summary &summary) const
 	{
-		const Value header(header_);
-		const Value summary(summary_);
+		const gpmf::Header &header = header_;
 		std::string out = name_ + "\n";
 		const auto line = [&out](const char *label, const std::string &value) {
 			if (value.empty())
@@ -623,101 +299,85 @@ private:
 			std::snprintf(buf, sizeof(buf), "  %-10s ", label);
 			out += buf + value + "\n";
 		};
-		line("camera", header["camera"].string());
-		line("firmware", header["firmware"].string());
-		line("serial", header["serial"].string());
-		line("lens", header["lens"].string());
-		line("media uid", header["media_uid"].string());
-		line("payloads", std::string(summary["payloads"].valid() ? summary["payloads"].text() : "0") + " (" +
-					 std::string(summary["corrupt_payloads"].valid() ? summary["corrupt_payloads"].text() : "0") +
-					 " corrupt)");
+		line("camera", header.camera);
+		line("firmware", header.firmware);
+		line("serial", header.serial);
+		line("lens", header.lens);
+		line("media uid", header.mediaUid);
+		line("payloads", std::to_string(summary.payloads) + " (" + std::to_string(summary.corruptPayloads) + " corrupt)");
 
-		double first = kNaN, last = kNaN;
+		const auto [first, last] = timeSpan(summary);
 		std::string firstUtc, lastUtc;
-		summary["streams"].forEachElement([&](const Value &s) {
-			const double a = s["first"].number(), b = s["last"].number();
-			if (std::isfinite(a) && !(a >= first))
-				first = a;
-			if (std::isfinite(b) && !(b <= last))
-				last = b;
-			if (s["first_utc"].isString() && (firstUtc.empty() || s["first_utc"].string() < firstUtc))
-				firstUtc = s["first_utc"].string();
-			if (s["last_utc"].isString() && s["last_utc"].string() > lastUtc)
-				lastUtc = s["last_utc"].string();
-		});
+		for (const gpmf::StreamSummary &s : summary.streams) {
+			const std::string a = gpmf::formatUtc(s.firstUtc), b = gpmf::formatUtc(s.lastUtc);
+			if (!a.empty() && (firstUtc.empty() || a < firstUtc))
+				firstUtc = a;
+			if (!b.empty() && b > lastUtc)
+				lastUtc = b;
+		}
 		if (std::isfinite(first))
 			line("time", format("%.3f", first) + " .. " + format("%.3f", last) + " s");
 		if (!firstUtc.empty())
 			line("GPS time", firstUtc + " .. " + lastUtc);
 
 		std::string device;
-		summary["streams"].forEachElement([&](const Value &s) {
-			const std::string id = s["device"].string();
-			if (id != device) {
-				device = id;
-				out += "  device " + id;
-				if (s["device_name"].isString())
-					out += " \"" + s["device_name"].string() + "\"";
-				out += "\n";
+		for (const gpmf::StreamSummary &s : summary.streams) {
+			if (s.device != device) {
+				device = s.device;
+				out += "  device " + s.device + " \"" + s.deviceName + "\"\n";
 			}
 			char buf[160];
-			const double rate = s["rate"].number();
-			std::snprintf(buf, sizeof(buf), "    %-4s %8.0f samples  %s  %9.3f .. %9.3f s", s["fourcc"].string().c_str(),
-				      s["samples"].number(0), std::isfinite(rate) ? format("%9.3f Hz", rate).c_str() : "        - Hz",
-				      s["first"].number(), s["last"].number());
+			const double rate = s.rate > 0 && std::isfinite(s.rate) ? s.rate : kNaN;
+			std::snprintf(buf, sizeof(buf), "    %-4s %8.0f samples  %s  %9.3f .. %9.3f s", s.key.str().c_str(),
+				      double(s.samples), std::isfinite(rate) ? format("%9.3f Hz", rate).c_str() : "        - Hz",
+				      gpmf::recordedSeconds(s.firstTime), gpmf::recordedSeconds(s.lastTime));
 			out += buf;
-			const std::string units = unitsText(unitsOf(s));
+			const std::string units = unitsText(s);
 			if (!units.empty())
 				out += "  [" + units + "]";
-			if (!s["name"].string().empty())
-				out += "  " + s["name"].string();
+			if (!s.name.empty())
+				out += "  " + s.name;
 			out += "\n";
-		});
+		}
 
-		const std::size_t hilights = header["hilights"].size();
-		if (hilights) {
-			line("HiLights", std::to_string(hilights));
-			header["hilights"].forEachElement([&](const Value &h) {
-				out += "    " + format("%9.3f s", h["t"].number());
-				if (h["in"].valid() && h["out"].valid())
-					out += "  (" + format("%.3f", h["in"].number()) + " .. " + format("%.3f", h["out"].number()) + " s)";
-				if (h["kind"].isString())
-					out += "  " + h["kind"].string();
+		if (!header.hilights.empty()) {
+			line("HiLights", std::to_string(header.hilights.size()));
+			for (const gpmf::HiLight &h : header.hilights) {
+				out += "    " + format("%9.3f s", h.time);
+				if (h.in >= 0 && std::isfinite(h.in) && h.out >= 0 && std::isfinite(h.out))
+					out += "  (" + format("%.3f", h.in) + " .. " + format("%.3f", h.out) + " s)";
+				if (!h.kind.empty())
+					out += "  " + h.kind;
 				out += "\n";
-			});
+			}
 		}
 
 		bool settingsTitle = false;
-		header["settings"].forEachElement([&](const Value &dev) {
-			dev["streams"].forEachElement([&](const Value &stream) {
-				if (!settingsTitle) {
-					out += "  settings\n";
-					settingsTitle = true;
-				}
+		const auto settings = [&]() {
+			if (!settingsTitle)
+				out += "  settings\n";
+			settingsTitle = true;
+		};
+		for (const gpmf::Device &dev : header.settings) {
+			for (const gpmf::Stream &stream : dev.streams) {
+				settings();
 				std::string values;
-				stream["samples"].forEachElement([&values](const Value &sample) {
-					values += (values.empty() ? "" : " ") + shortValue(sample["v"]);
-				});
-				out += "    " + stream["fourcc"].string() + "  " + values;
-				if (!stream["name"].string().empty())
-					out += "  (" + stream["name"].string() + ")";
+				for (const std::string &v : gpmf::sampleTexts(stream))
+					values += (values.empty() ? "" : " ") + shortValue(v);
+				out += "    " + stream.key.str() + "  " + values;
+				if (!stream.name.empty())
+					out += "  (" + stream.name + ")";
 				out += "\n";
-			});
-			dev.forEachMember([&](std::string_view key, const Value &v) {
-				if (key == "id" || key == "name" || key == "streams")
-					return;
-				if (!settingsTitle) {
-					out += "  settings\n";
-					settingsTitle = true;
-				}
-				out += "    " + std::string(key) + "  " + shortValue(v) + "\n";
-			});
-		});
-		if (header["atoms"].size()) {
+			}
+			for (const auto &[key, value] : gpmf::deviceMetadataTexts(dev)) {
+				settings();
+				out += "    " + key + "  " + shortValue(value) + "\n";
+			}
+		}
+		if (!header.atoms.empty()) {
 			out += "  atoms\n";
-			header["atoms"].forEachMember([&](std::string_view key, const Value &v) {
-				out += "    " + std::string(key) + "  " + shortValue(v) + "\n";
-			});
+			for (const auto &[key, value] : header.atoms)
+				out += "    " + key + "  " + shortValue(value) + "\n";
 		}
 		return out;
 	}
@@ -725,8 +385,9 @@ private:
 	std::unique_ptr<OutputFile> file_;
 	std::string name_;
 	bool json_;
-	std::string header_, summary_;
-	std::map<std::string, std::string> units_;
+	gpmf::Header header_;
+	bool sentHeader_ = false;
+	std::map<std::string, std::vector<std::string>> units_;
 };
 
 } // namespace
@@ -799,6 +460,19 @@ void OutputFile::close()
 
 /* Outputs */
 
+std::pair<double, double> timeSpan(const gpmf::Summary &summary)
+{
+	double first = kNaN, last = kNaN;
+	for (const gpmf::StreamSummary &s : summary.streams) {
+		const double a = gpmf::recordedSeconds(s.firstTime), b = gpmf::recordedSeconds(s.lastTime);
+		if (std::isfinite(a) && !(a >= first))
+			first = a;
+		if (std::isfinite(b) && !(b <= last))
+			last = b;
+	}
+	return { first, last };
+}
+
 std::unique_ptr<Output> makeOutput(Format format, std::unique_ptr<OutputFile> file, const OutputContext &context)
 {
 	switch (format) {
@@ -812,24 +486,6 @@ std::unique_ptr<Output> makeOutput(Format format, std::unique_ptr<OutputFile> fi
 	case Format::InfoJson: return std::make_unique<InfoOutput>(std::move(file), context, true);
 	}
 	return nullptr;
-}
-
-double parseUtc(std::string_view iso)
-{
-	// Through the core's GPSU parser: "2017-04-17T17:31:03.055Z" is GPSU "170417173103.055".
-	if (iso.size() != 24 || iso.substr(0, 2) != "20" || iso[4] != '-' || iso[7] != '-' || iso[10] != 'T' ||
-	    iso[13] != ':' || iso[16] != ':' || iso[19] != '.' || iso[23] != 'Z')
-		return kNaN;
-	std::string gpsu;
-	gpsu += iso.substr(2, 2);
-	gpsu += iso.substr(5, 2);
-	gpsu += iso.substr(8, 2);
-	gpsu += iso.substr(11, 2);
-	gpsu += iso.substr(14, 2);
-	gpsu += iso.substr(17, 2);
-	gpsu += '.';
-	gpsu += iso.substr(20, 3);
-	return gpmf::parseGpsu(gpsu).value_or(kNaN);
 }
 
 } // namespace gpmf2json

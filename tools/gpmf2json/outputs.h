@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// gpmf2json: the output files made from the element's records (NDJSON, one JSON document, GPS
+// gpmf2json: the output files made from a session's events (NDJSON, one JSON document, GPS
 // tracks, the --info report) and the file they are written to.
 #pragma once
 
@@ -9,9 +9,14 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
-#include "gpmf2json_json.h"
-#include "gpmf2json_options.h"
+#include "gpmf/decoder.h"
+#include "gpmf/gps.h"
+#include "gpmf/header.h"
+#include "gpmf/model.h"
+#include "options.h"
 
 namespace gpmf2json {
 
@@ -44,25 +49,35 @@ private:
 
 /// What every output may need to know about its input.
 struct OutputContext {
-	std::string inputName;       ///< file name shown in reports and as the track name
-	std::uint64_t gpsIntervalNs = 0; ///< GPS tracks: at most one point per interval
+	std::string inputName; ///< file name shown in reports and as the track name
 };
 
-/// One output of a job. record() gets every record of the element in order, parsed once by
-/// the caller; finish() completes the file. Both may throw std::runtime_error.
+/// One output of a job, fed in stream order with what it asks for; finish() completes the
+/// file. All may throw std::runtime_error.
 class Output
 {
 public:
 	virtual ~Output() = default;
-	virtual void record(std::string_view type, const json::Value &record, std::string_view text) = 0;
-	virtual void finish() = 0;
+	/// The session's records (header, payloads, summary), newline included: NDJSON only.
+	virtual bool wantsRecords() const { return false; }
+	virtual void record(std::string_view) {}
+	/// The header, as sent before the first payload.
+	virtual void header(const gpmf::Header &) {}
+	/// A decoded payload, once.
+	virtual void payload(const gpmf::Payload &) {}
+	/// A payload's GPS points, by gpmf::GpsTrack's rules: GPS tracks only.
+	virtual bool wantsGps() const { return false; }
+	virtual void gps(const std::vector<gpmf::GpsPoint> &) {}
+	/// `summary` is null when the decoding did not reach the end of its input.
+	virtual void finish(const gpmf::Summary *summary) = 0;
 	/// Points written, for the GPS tracks (-v).
 	virtual std::size_t points() const { return 0; }
 };
 
 std::unique_ptr<Output> makeOutput(Format format, std::unique_ptr<OutputFile> file, const OutputContext &context);
 
-/// "2017-04-17T17:31:03.055Z" (the records' UTC) to seconds since 1970; NaN when malformed.
-double parseUtc(std::string_view iso);
+/// The first and last sample times of a summary's streams, as its record gives them (NaN when
+/// none is known).
+std::pair<double, double> timeSpan(const gpmf::Summary &summary);
 
 } // namespace gpmf2json

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// gpmf2json: the GStreamer pipelines that decode a file with gpmfparse.
+// gpmf2json: the GStreamer pipelines that demux a file's telemetry into a gpmf::Session.
 //
-//   MP4:    filesrc ! gpmfdemux ! (gpmd pad) gpmfparse ! appsink
-//   merge:  filesrc ! gpmfdemux ! concat.sink_0, filesrc ! gpmfdemux ! concat.sink_1 ... concat ! gpmfparse ! appsink
-//   raw:    filesrc ! application/x-gpmf ! gpmfparse ! appsink   (and the chapters through concat)
+//   MP4:    filesrc ! gpmfdemux ! (gpmd pad) appsink
+//   merge:  filesrc ! gpmfdemux ! concat.sink_0, filesrc ! gpmfdemux ! concat.sink_1 ... concat ! appsink
+//   raw:    filesrc ! application/x-gpmf ! appsink   (and the chapters through concat)
 //
-// A probe on gpmfparse's sink pad sees the gpmd payloads (for -vv and the progress), and when
-// merging turns the chapters into one stream: later STREAM_STARTs, SEGMENTs and tags are
-// dropped and buffer times become running times, which concat makes continue across chapters.
+// The appsink's callback hands each buffer, in the streaming thread, to the session: a payload
+// with its time, or raw bytes. A probe on the appsink's pad reads the events: the tags' udta
+// atoms make the session's header (the first chapter's, when merging), and the segments turn
+// merged chapters' buffer times into running times, which concat makes continue.
 
-#include "gpmf2json_pipeline.h"
+#include "pipeline.h"
 
 #include <atomic>
 #include <cerrno>
@@ -22,10 +23,11 @@
 #include <system_error>
 
 #include <gst/app/gstappsink.h>
+#include <gst/base/gstbasesink.h>
 #include <gst/gst.h>
 
+#include "gstgpmf-header.h"
 #include "gstgpmfdemux.h"
-#include "gstgpmfparse.h"
 
 namespace gpmf2json {
 
@@ -35,7 +37,7 @@ constexpr GstClockTime kTick = 200 * GST_MSECOND;
 
 // The demuxer for .MP4/.360/.LRV files: gpmfdemux reads the moov and the telemetry samples only
 // (qtdemux reads every byte of the file) and gives the same buffers, segments and tags. Made
-// from its type, as gpmfparse: the one compiled into this program.
+// from its type: the one compiled into this program, whatever gpmf plugin is installed.
 GstElement *makeDemuxer()
 {
 	return GST_ELEMENT(g_object_new(GST_TYPE_GPMF_DEMUX, nullptr));
@@ -43,7 +45,7 @@ GstElement *makeDemuxer()
 
 struct Run;
 
-// A demuxer, and the pad its gpmd track links to (gpmfparse's sink or a concat sink pad).
+// A demuxer, and the pad its gpmd track links to (the appsink's or a concat sink pad).
 struct DemuxLink {
 	Run *run = nullptr;
 	std::string file;
@@ -53,7 +55,7 @@ struct DemuxLink {
 };
 
 struct Run {
-	Run(RecordHandler &h, InputKind k, bool m) : handler(h), kind(k), merge(m)
+	Run(TelemetryHandler &h, InputKind k, bool m) : handler(h), kind(k), merge(m)
 	{
 		gst_segment_init(&segment, GST_FORMAT_UNDEFINED);
 	}
@@ -64,6 +66,9 @@ struct Run {
 				gst_object_unref(link->target);
 		if (pipeline)
 			gst_object_unref(pipeline);
+		for (GstTagList *tags : { globalTags, streamTags })
+			if (tags)
+				gst_tag_list_unref(tags);
 	}
 
 	void fail(const std::string &why)
@@ -73,9 +78,24 @@ struct Run {
 			handlerError = why;
 	}
 
-	RecordHandler &handler;
+	void warn(std::string line, bool lost)
+	{
+		std::lock_guard lock(mutex);
+		warnings.push_back(std::move(line));
+		dataLost = dataLost || lost;
+	}
+
+	// The session's events: warnings are kept, the others go to the handler.
+	bool onEvent(gpmf::SessionEvent &event);
+	// One buffer of the appsink, mapped.
+	bool push(GstBuffer *buffer, std::span<const std::uint8_t> bytes);
+	// A TAG event: the header is made again from the udta atoms of every tag list seen.
+	void tags(GstEvent *event);
+
+	TelemetryHandler &handler;
 	const InputKind kind;
 	const bool merge;
+	std::unique_ptr<gpmf::Session> session;
 	GstElement *pipeline = nullptr;
 	std::vector<GstElement *> demuxers; ///< owned by the pipeline
 	std::vector<std::pair<GstElement *, std::string>> fileOf; ///< source and demuxer -> file name
@@ -85,15 +105,18 @@ struct Run {
 	std::mutex mutex;
 	std::string handlerError; ///< guarded by mutex
 	std::string noTelemetryFile; ///< guarded by mutex
+	std::vector<std::string> warnings; ///< guarded by mutex: the session's and the bus's, in order
+	bool dataLost = false;     ///< guarded by mutex
 
 	std::atomic<std::uint64_t> bytesIn{ 0 };
 	std::atomic<std::uint64_t> endNs{ 0 };
 
-	// Probe state. The chapters reach the probe one after the other (concat lets one pad
+	// Streaming state. The chapters reach the appsink one after the other (concat lets one pad
 	// through at a time, under its lock), so no lock is needed.
 	unsigned streamStarts = 0;
-	bool segmentSent = false;
+	bool sawCaps = false; ///< without caps no buffer came: EOS makes no records
 	GstSegment segment;
+	GstTagList *globalTags = nullptr, *streamTags = nullptr;
 };
 
 } // namespace
@@ -194,72 +217,100 @@ void onNoMorePads(GstElement *, gpointer data)
 		link->run->noTelemetryFile = link->file;
 }
 
-GstPadProbeReturn onParseInput(GstPad *, GstPadProbeInfo *info, gpointer data)
+bool Run::onEvent(gpmf::SessionEvent &event)
+{
+	if (event.kind == gpmf::SessionEvent::Kind::Warning) {
+		std::string line = oneLine(std::string(event.message));
+		if (!event.detail.empty())
+			line += ": " + oneLine(std::string(event.detail));
+		warn(std::move(line), event.lost);
+		return true;
+	}
+	// No exception may cross into the session: a failed write stops it instead.
+	try {
+		handler.event(event, *session);
+	} catch (const std::exception &e) {
+		fail(e.what());
+		return false;
+	}
+	return true;
+}
+
+bool Run::push(GstBuffer *buffer, std::span<const std::uint8_t> bytes)
+{
+	bytesIn += bytes.size();
+	gpmf::Nanoseconds pts = GST_BUFFER_PTS_IS_VALID(buffer) ? GST_BUFFER_PTS(buffer) : gpmf::kNoTime;
+	const gpmf::Nanoseconds duration =
+		GST_BUFFER_DURATION_IS_VALID(buffer) ? GST_BUFFER_DURATION(buffer) : gpmf::kNoTime;
+	// Merged chapters: running times, which concat makes continue: one movie timeline, edit
+	// lists honoured as a player plays them.
+	if (merge && kind == InputKind::Mp4 && segment.format == GST_FORMAT_TIME && pts != gpmf::kNoTime) {
+		if (pts < segment.start && streamStarts > 1) {
+			// Before a later chapter's edit: a chapter cut with ffmpeg -ss starts its telemetry
+			// at the sample that holds the cut, which the chapter before already gave.
+			warn("a payload before the start of a chapter's edit list was left out (the chapter "
+			     "before holds that time)",
+			     false);
+			return true;
+		}
+		guint64 rt = 0;
+		if (gst_segment_to_running_time_full(&segment, GST_FORMAT_TIME, pts, &rt) == 1)
+			pts = rt;
+	}
+	if (pts != gpmf::kNoTime)
+		endNs = pts + (duration == gpmf::kNoTime ? 0 : duration);
+	try {
+		if (wantTelemetry)
+			handler.telemetry(bytes);
+		return kind == InputKind::Raw ? session->pushRaw(bytes) : session->pushPayload(bytes, pts, duration);
+	} catch (const std::exception &e) {
+		fail(e.what());
+		return false;
+	}
+}
+
+void Run::tags(GstEvent *event)
+{
+	GstTagList *list = nullptr;
+	gst_event_parse_tag(event, &list);
+	GstTagList **slot = gst_tag_list_get_scope(list) == GST_TAG_SCOPE_GLOBAL ? &globalTags : &streamTags;
+	gst_mini_object_replace(reinterpret_cast<GstMiniObject **>(slot), GST_MINI_OBJECT_CAST(list));
+	gpmf::Header header;
+	gpmf::gst::addUdtaAtoms(header, globalTags);
+	gpmf::gst::addUdtaAtoms(header, streamTags);
+	session->setHeader(std::move(header));
+}
+
+GstPadProbeReturn onSinkEvent(GstPad *, GstPadProbeInfo *info, gpointer data)
 {
 	auto *run = static_cast<Run *>(data);
-	if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
-		GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
-		run->bytesIn += gst_buffer_get_size(buffer);
-		if (run->merge && run->kind == InputKind::Mp4 && run->segment.format == GST_FORMAT_TIME &&
-		    GST_BUFFER_PTS_IS_VALID(buffer)) {
-			const guint64 rt = gst_segment_to_running_time(&run->segment, GST_FORMAT_TIME, GST_BUFFER_PTS(buffer));
-			if (GST_CLOCK_TIME_IS_VALID(rt)) {
-				buffer = gst_buffer_make_writable(buffer);
-				GST_BUFFER_PTS(buffer) = rt;
-				GST_BUFFER_DTS(buffer) = GST_CLOCK_TIME_NONE;
-				GST_PAD_PROBE_INFO_DATA(info) = buffer;
-			}
-		}
-		if (GST_BUFFER_PTS_IS_VALID(buffer)) {
-			const GstClockTime d = GST_BUFFER_DURATION_IS_VALID(buffer) ? GST_BUFFER_DURATION(buffer) : 0;
-			run->endNs = GST_BUFFER_PTS(buffer) + d;
-		}
-		if (run->wantTelemetry) {
-			GstMapInfo map;
-			if (gst_buffer_map(buffer, &map, GST_MAP_READ)) {
-				try {
-					run->handler.telemetry({ map.data, map.size });
-				} catch (const std::exception &e) {
-					run->fail(e.what());
-				}
-				gst_buffer_unmap(buffer, &map);
-			}
-		}
-		return GST_PAD_PROBE_OK;
-	}
-
-	if (!run->merge || !(info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM))
-		return GST_PAD_PROBE_OK;
 	GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
 	switch (GST_EVENT_TYPE(event)) {
 	case GST_EVENT_STREAM_START:
-		// gpmfparse starts a new stream (header, summary) on each: one recording, one stream.
-		return run->streamStarts++ > 0 ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+		run->streamStarts++;
+		break;
+	case GST_EVENT_CAPS:
+		run->sawCaps = true;
+		break;
 	case GST_EVENT_SEGMENT: {
 		const GstSegment *segment = nullptr;
 		gst_event_parse_segment(event, &segment);
 		gst_segment_copy_into(segment, &run->segment);
-		if (run->segmentSent)
-			return GST_PAD_PROBE_DROP;
-		run->segmentSent = true;
-		if (run->kind == InputKind::Mp4) {
-			// Buffers are sent with their running time, which starts at 0 here.
-			GstSegment fresh;
-			gst_segment_init(&fresh, GST_FORMAT_TIME);
-			GstEvent *replacement = gst_event_new_segment(&fresh);
-			gst_event_set_seqnum(replacement, gst_event_get_seqnum(event));
-			gst_event_unref(event);
-			GST_PAD_PROBE_INFO_DATA(info) = replacement;
-		}
-		return GST_PAD_PROBE_OK;
+		break;
 	}
 	case GST_EVENT_TAG:
-	case GST_EVENT_TOC:
-		// The header is the first chapter's.
-		return run->streamStarts > 1 ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+		// One recording, one header: the first chapter's.
+		try {
+			if (run->streamStarts <= 1)
+				run->tags(event);
+		} catch (const std::exception &e) {
+			run->fail(e.what());
+		}
+		break;
 	default:
-		return GST_PAD_PROBE_OK;
+		break;
 	}
+	return GST_PAD_PROBE_OK;
 }
 
 GstFlowReturn onNewSample(GstAppSink *sink, gpointer data)
@@ -272,13 +323,8 @@ GstFlowReturn onNewSample(GstAppSink *sink, gpointer data)
 	GstBuffer *buffer = gst_sample_get_buffer(sample);
 	GstMapInfo map;
 	if (buffer && gst_buffer_map(buffer, &map, GST_MAP_READ)) {
-		// No exception may cross into GStreamer: a failed write stops the pipeline instead.
-		try {
-			run->handler.record(std::string_view(reinterpret_cast<const char *>(map.data), map.size));
-		} catch (const std::exception &e) {
-			run->fail(e.what());
+		if (!run->push(buffer, { map.data, map.size }))
 			ret = GST_FLOW_ERROR;
-		}
 		gst_buffer_unmap(buffer, &map);
 	}
 	gst_sample_unref(sample);
@@ -294,53 +340,40 @@ GstElement *makeElement(const char *factory, std::string &error)
 }
 
 // Builds the pipeline into run.pipeline; returns an error message or "".
-std::string buildPipeline(Run &run, const std::vector<std::filesystem::path> &files,
-			  const ElementSettings &settings)
+std::string buildPipeline(Run &run, const std::vector<std::filesystem::path> &files)
 {
 	std::string error;
 	run.pipeline = gst_pipeline_new(nullptr);
 	GstBin *bin = GST_BIN(run.pipeline);
 
-	// Made from its type, not by name: the element compiled into this program is the one used,
-	// whatever gpmf plugin is installed.
-	GstElement *parse = GST_ELEMENT(g_object_new(GST_TYPE_GPMF_PARSE, "name", "gpmfparse", nullptr));
-	// gpmfdemux's (or filesrc's) streaming thread has little else to do: the element's own worker
-	// thread would only add a hand-over. It decodes; with threads, helpers write the records.
-	g_object_set(parse, "streams", settings.streams.c_str(), "interval", guint64(settings.intervalNs),
-		     "min-gps-fix", gint(settings.minGpsFix), "max-gps-dop", settings.maxGpsDop, "worker-thread",
-		     FALSE, "threads", guint(std::max(1u, settings.threads)), nullptr);
 	GstElement *sink = makeElement("appsink", error);
-	if (!sink) {
-		gst_object_unref(gst_object_ref_sink(parse));
+	if (!sink)
 		return error;
-	}
 	g_object_set(sink, "sync", FALSE, "enable-last-sample", FALSE, nullptr);
+	// Every buffer is telemetry, inside the segment or not (the gpmd track often outlasts the
+	// movie, whose duration ends the demuxer's segment).
+	gst_base_sink_set_drop_out_of_segment(GST_BASE_SINK(sink), FALSE);
 	GstAppSinkCallbacks callbacks{};
 	callbacks.new_sample = onNewSample;
 	gst_app_sink_set_callbacks(GST_APP_SINK(sink), &callbacks, &run, nullptr);
-	// No queue before the sink: the outputs are written in the streaming thread, between
-	// payloads (with threads, while helpers write the next records). A queue's thread measured
-	// no faster on two cores, and -j 1 is then one thread.
-	gst_bin_add_many(bin, parse, sink, nullptr);
-	if (!gst_element_link(parse, sink))
-		return "cannot link gpmfparse to appsink";
-
-	GstPad *parseSink = gst_element_get_static_pad(parse, "sink");
-	gst_pad_add_probe(parseSink,
-			  static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
-			  onParseInput, &run, nullptr);
+	// No queue before the sink: the session decodes in the demuxer's (or filesrc's) streaming
+	// thread, which has little else to do, and the outputs are written there between payloads
+	// (with threads, while helpers write the next records). -j 1 is then one thread.
+	gst_bin_add(bin, sink);
+	GstPad *sinkPad = gst_element_get_static_pad(sink, "sink");
+	gst_pad_add_probe(sinkPad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, onSinkEvent, &run, nullptr);
 
 	GstElement *concat = nullptr;
 	if (files.size() > 1) {
 		concat = makeElement("concat", error);
 		if (!concat) {
-			gst_object_unref(parseSink);
+			gst_object_unref(sinkPad);
 			return error;
 		}
 		gst_bin_add(bin, concat);
-		if (!gst_element_link(concat, parse)) {
-			gst_object_unref(parseSink);
-			return "cannot link concat to gpmfparse";
+		if (!gst_element_link(concat, sink)) {
+			gst_object_unref(sinkPad);
+			return "cannot link concat to appsink";
 		}
 	}
 
@@ -351,9 +384,9 @@ std::string buildPipeline(Run &run, const std::vector<std::filesystem::path> &fi
 		g_object_set(src, "location", file.c_str(), nullptr);
 		gst_bin_add(bin, src);
 		run.fileOf.emplace_back(src, file.filename().string());
-		// Where this file's telemetry goes: a concat pad requested in chapter order, or gpmfparse.
+		// Where this file's telemetry goes: a concat pad requested in chapter order, or the appsink.
 		GstPad *target = concat ? gst_element_request_pad_simple(concat, "sink_%u")
-				 : GST_PAD(gst_object_ref(parseSink));
+				 : GST_PAD(gst_object_ref(sinkPad));
 
 		if (run.kind == InputKind::Raw) {
 			g_object_set(src, "blocksize", guint(64 * 1024), nullptr);
@@ -394,7 +427,7 @@ std::string buildPipeline(Run &run, const std::vector<std::filesystem::path> &fi
 		run.demuxers.push_back(demux);
 		run.links.push_back(std::move(link));
 	}
-	gst_object_unref(parseSink);
+	gst_object_unref(sinkPad);
 	return error;
 }
 
@@ -426,8 +459,6 @@ std::uint64_t totalDuration(const Run &run)
 struct Outcome {
 	bool eos = false;
 	std::string error;
-	std::vector<std::string> warnings;
-	bool parseWarnings = false;
 };
 
 Outcome play(Run &run, const std::vector<std::filesystem::path> &files, const std::function<void(double)> &progress)
@@ -486,9 +517,7 @@ Outcome play(Run &run, const std::vector<std::filesystem::path> &files, const st
 			const std::string detail = detailOf(debug);
 			if (!detail.empty())
 				line += ": " + oneLine(detail);
-			if (GST_MESSAGE_SRC(msg) && std::strcmp(GST_OBJECT_NAME(GST_MESSAGE_SRC(msg)), "gpmfparse") == 0)
-				out.parseWarnings = true;
-			out.warnings.push_back(line);
+			run.warn(std::move(line), false);
 			break;
 		}
 		default:
@@ -526,18 +555,36 @@ std::vector<std::string> collapse(const std::vector<std::string> &warnings)
 	return out;
 }
 
-DecodeResult runOnce(const std::vector<std::filesystem::path> &files, InputKind kind, const ElementSettings &settings,
-		     RecordHandler &handler, const std::function<void(double)> &progress, bool recovering)
+// After the pipeline stopped: what the session still holds. At the end of the input the raw
+// bytes buffered are decoded and the summary sent; after an error, what was decoded is given.
+void finishSession(Run &run, bool eos, DecodeResult &result)
+{
+	try {
+		if (!eos) {
+			run.session->flush();
+		} else if (run.sawCaps && (run.kind != InputKind::Raw || run.session->endRaw()) && run.session->end()) {
+			result.summary = run.session->summary();
+		}
+	} catch (const std::exception &e) {
+		run.fail(e.what());
+	}
+}
+
+DecodeResult runOnce(const std::vector<std::filesystem::path> &files, InputKind kind,
+		     const gpmf::SessionOptions &options, TelemetryHandler &handler,
+		     const std::function<void(double)> &progress, bool recovering)
 {
 	DecodeResult result;
 	Run run(handler, kind, files.size() > 1);
 	run.wantTelemetry = handler.wantTelemetry() && !recovering;
-	if (std::string error = buildPipeline(run, files, settings); !error.empty()) {
+	run.session = std::make_unique<gpmf::Session>(options, [&run](gpmf::SessionEvent &e) { return run.onEvent(e); });
+	if (std::string error = buildPipeline(run, files); !error.empty()) {
 		result.failed = true;
 		result.error = error;
 		return result;
 	}
 	Outcome out = play(run, files, progress);
+	finishSession(run, out.eos, result);
 	{
 		std::lock_guard lock(run.mutex);
 		if (!run.handlerError.empty()) {
@@ -548,13 +595,15 @@ DecodeResult runOnce(const std::vector<std::filesystem::path> &files, InputKind 
 			if (files.size() > 1)
 				out.error = run.noTelemetryFile + ": " + out.error;
 		}
+		result.dataLost = run.dataLost;
+		// While recovering, the video between payloads is "corrupt GPMF" by design.
+		if (!recovering)
+			result.warnings = collapse(run.warnings);
 	}
+	if (!out.error.empty())
+		result.summary.reset();
 	result.failed = !out.error.empty();
 	result.error = out.error;
-	result.dataLost = out.parseWarnings;
-	// While recovering, the video between payloads is "corrupt GPMF" by design.
-	if (!recovering)
-		result.warnings = collapse(out.warnings);
 	return result;
 }
 
@@ -562,7 +611,7 @@ DecodeResult runOnce(const std::vector<std::filesystem::path> &files, InputKind 
 
 bool registerElements()
 {
-	return GST_ELEMENT_REGISTER(gpmfparse, nullptr) && GST_ELEMENT_REGISTER(gpmfdemux, nullptr);
+	return GST_ELEMENT_REGISTER(gpmfdemux, nullptr);
 }
 
 bool looksLikeRawGpmf(const std::filesystem::path &file)
@@ -573,7 +622,7 @@ bool looksLikeRawGpmf(const std::filesystem::path &file)
 }
 
 DecodeResult decodeFiles(const std::vector<std::filesystem::path> &files, InputKind kind,
-			 const ElementSettings &settings, RecordHandler &handler,
+			 const gpmf::SessionOptions &options, TelemetryHandler &handler,
 			 const std::function<void(double)> &progress)
 {
 	for (const auto &file : files) {
@@ -592,7 +641,7 @@ DecodeResult decodeFiles(const std::vector<std::filesystem::path> &files, InputK
 			if (!isMp4WithoutMoov(files[k]))
 				continue;
 			const std::vector<std::filesystem::path> kept(files.begin(), files.begin() + long(std::max<std::size_t>(k, 1)));
-			DecodeResult r = decodeFiles(kept, kind, settings, handler, progress);
+			DecodeResult r = decodeFiles(kept, kind, options, handler, progress);
 			const std::string left =
 				k == 0 ? "the chapters after it were left out of the merge"
 				       : "chapter " + files[k].filename().string() +
@@ -605,22 +654,34 @@ DecodeResult decodeFiles(const std::vector<std::filesystem::path> &files, InputK
 		}
 	}
 
+	for (const auto &file : files) {
+		std::error_code ec;
+		if (std::filesystem::file_size(file, ec) == 0 && !ec) {
+			DecodeResult r;
+			r.failed = true;
+			r.error = files.size() > 1 ? file.filename().string() + ": the file is empty" : "the file is empty";
+			return r;
+		}
+	}
+
 	// A moov-less MP4 cannot be demuxed, but its gpmd payloads are in mdat as they were
 	// recorded: scan the file as a raw dump, which skips everything up to each DEVC.
 	if (kind == InputKind::Mp4 && files.size() == 1 && isMp4WithoutMoov(files.front())) {
-		DecodeResult r = runOnce(files, InputKind::Raw, settings, handler, progress, true);
+		DecodeResult r = runOnce(files, InputKind::Raw, options, handler, progress, true);
 		const std::string scanError = r.error;
 		r.failed = true;
 		r.recovered = true;
 		r.dataLost = true;
-		r.error = "truncated MP4: no moov box (the index the camera writes when it stops recording); "
-			  "the telemetry was recovered by scanning the media data, with estimated times "
-			  "(from the payloads' STMP, or 1 s apart)";
+		const bool found = r.summary && r.summary->payloads > 0;
+		r.error = std::string("truncated MP4: no moov box (the index the camera writes when it stops recording); ") +
+			  (found ? "the telemetry was recovered by scanning the media data, with estimated times "
+				   "(from the payloads' STMP, or 1 s apart)"
+				 : "no telemetry could be recovered from its media data (no GPMF payload in it)");
 		if (!scanError.empty())
 			r.error += "; the scan stopped: " + scanError;
 		return r;
 	}
-	return runOnce(files, kind, settings, handler, progress, false);
+	return runOnce(files, kind, options, handler, progress, false);
 }
 
 } // namespace gpmf2json

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // gpmf2json: from the command line to jobs.
 
-#include "gpmf2json_plan.h"
+#include "plan.h"
 
 #include <algorithm>
 #include <cctype>
@@ -92,6 +92,14 @@ std::vector<Job> groupInputs(const Options &o, std::vector<std::string> &notes, 
 			if (list[i].first != list[i - 1].first + 1)
 				notes.push_back(list[i].second + ": the chapter before it was not given; the timeline has a gap");
 	}
+	// --merge given inputs that are not chapters of one recording: said, not silently apart.
+	if (o.merge && o.inputs.size() > 1 && jobs.size() > 1) {
+		std::string names;
+		for (const Job &job : jobs)
+			names += (names.empty() ? "" : ", ") + job.name;
+		notes.push_back("--merge: " + names + " are not chapters of one recording (GX01xxxx, GX02xxxx...): " +
+				"each is written apart");
+	}
 	return jobs;
 }
 
@@ -135,17 +143,26 @@ Plan makePlan(const Options &o, const fs::path &cwd)
 	} else if (o.output) {
 		std::error_code ec;
 		const bool isDirectory = fs::is_directory(*o.output, ec);
-		if (count == 1 && !isDirectory) {
+		// "out/" (or ".", "..") names a directory even when it does not exist yet: it is made.
+		const std::string &out = *o.output;
+		const std::string filename = fs::path(out).filename().string();
+		const bool namesDirectory = out.ends_with('/') || filename == "." || filename == "..";
+		if (count == 1 && !isDirectory && !namesDirectory) {
 			where = Where::File;
 		} else {
-			if (fs::exists(*o.output, ec) && !isDirectory) {
-				plan.usageError = *o.output + " is a file, and this run writes " + std::to_string(count) +
-						  " outputs: give a directory";
+			// Without its trailing slashes, so that "file/" is seen to be a file.
+			std::string bare = out;
+			while (bare.size() > 1 && bare.back() == '/')
+				bare.pop_back();
+			if (!isDirectory && fs::exists(bare, ec)) {
+				plan.usageError = count == 1 ? bare + " is a file, not a directory"
+							     : out + " is a file, and this run writes " + std::to_string(count) +
+								       " outputs: give a directory";
 				return plan;
 			}
 			where = Where::Directory;
 			if (!isDirectory)
-				plan.makeDirectory = fs::path(*o.output);
+				plan.makeDirectory = fs::path(out);
 		}
 	} else {
 		where = count == 1 || o.info ? Where::Stdout : Where::BesideInput;

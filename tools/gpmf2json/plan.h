@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "gpmf2json_options.h"
-#include "gpmf2json_pipeline.h"
+#include "options.h"
+#include "pipeline.h"
 
 namespace gpmf2json {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // gpmf2json: messages and the progress bar on standard error.
 
-#include "gpmf2json_progress.h"
+#include "progress.h"
 
 #include <algorithm>
 #include <cstdio>
