@@ -542,7 +542,61 @@ void applyGpsFilters(Stream &s, const DecodeOptions &o)
 	}
 }
 
+// Great-circle distance in metres (haversine; a sphere of the WGS84 mean radius is enough to
+// tell a jump of kilometres from a ride).
+double groundDistance(double lat1, double lon1, double lat2, double lon2)
+{
+	constexpr double kRadius = 6371008.8, kRad = 3.14159265358979323846 / 180;
+	const double dLat = (lat2 - lat1) * kRad, dLon = (lon2 - lon1) * kRad;
+	const double a = std::sin(dLat / 2) * std::sin(dLat / 2) +
+			 std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dLon / 2) * std::sin(dLon / 2);
+	return 2 * kRadius * std::asin(std::min(1.0, std::sqrt(a)));
+}
+
+bool possible(const GpsJumpFilter::Point &from, const GpsJumpFilter::Point &to, double maxSpeed)
+{
+	const double dt = std::abs(to.time - from.time);
+	// Within the receiver's own noise (a few metres) any step is possible, even at dt = 0.
+	return groundDistance(from.lat, from.lon, to.lat, to.lon) <= maxSpeed * dt + 10.0;
+}
+
+// Drops the GPS points that jump impossibly far (maxGpsSpeed); returns how many.
+std::size_t dropGpsJumps(Stream &s, GpsJumpFilter &filter, double maxSpeed)
+{
+	if (maxSpeed <= 0 || (s.key != FourCC("GPS5") && s.key != FourCC("GPS9")) || s.isGrouped() ||
+	    s.values.numericFieldCount() < 2)
+		return 0;
+	const std::size_t before = s.slotCount();
+	filterSlots(s, [&](std::size_t i) {
+		const GpsJumpFilter::Point p{scaledNumber(s, i, 0), scaledNumber(s, i, 1),
+					     i < s.times.size() ? s.times[i] : 0.0};
+		if ((p.lat == 0 && p.lon == 0) || !std::isfinite(p.lat) || !std::isfinite(p.lon))
+			return true; // no position: not this filter's business
+		return filter.keep(p, maxSpeed);
+	});
+	return before - s.slotCount();
+}
+
 } // namespace
+
+bool GpsJumpFilter::keep(const Point &p, double maxSpeed)
+{
+	if (!kept || possible(*kept, p, maxSpeed)) {
+		kept = p;
+		away.clear();
+		return true;
+	}
+	// Three points in a row that agree with each other: the track moved (a tunnel's exit,
+	// a receiver that was wrong before): follow them from here.
+	if (!away.empty() && !possible(away.back(), p, maxSpeed))
+		away.clear();
+	away.push_back(p);
+	if (away.size() < 3)
+		return false;
+	kept = p;
+	away.clear();
+	return true;
+}
 
 const Property *Stream::findSticky(FourCC key) const noexcept
 {
@@ -669,6 +723,7 @@ void Decoder::decodeInto(Payload &payload, std::span<const std::uint8_t> bytes, 
 
 			assignGpsUtc(stream);
 			applyGpsFilters(stream, options_);
+			h.summary.gpsOutliers += dropGpsJumps(stream, h.gpsJumps, options_.maxGpsSpeed);
 
 			StreamSummary &sum = h.summary;
 			const std::size_t kept = stream.slotCount();

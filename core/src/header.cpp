@@ -301,6 +301,17 @@ void addIdentity(Header &header, const Device &device)
 		if (const Values *v = findSetting(device, FourCC("MUID")))
 			header.mediaUid = muidFromValues(*v);
 	}
+	if (const Values *v = findSetting(device, FourCC("TZON")); v && !v->numbers.empty() && !header.timeZoneMinutes) {
+		// Whole minutes within ±18 h; 32767 is the camera's "not set".
+		const double minutes = v->numbers.front();
+		if (minutes == std::floor(minutes) && std::abs(minutes) <= 18 * 60)
+			header.timeZoneMinutes = int(minutes);
+	}
+	if (const Values *v = findSetting(device, FourCC("CDAT")); v && !v->numbers.empty() && !header.created) {
+		const double seconds = v->numbers.front();
+		if (seconds > 0 && seconds < 4102444800.0) // before 2100
+			header.created = seconds;
+	}
 	if (!header.firmware.empty())
 		setCameraFromFirmware(header, header.firmware);
 	// DVNM of the settings device is "Global Settings" and the like on every known camera:

@@ -761,6 +761,17 @@ void writeHeaderRecord(std::string &out, const Header &header)
 	writeOptionalString(w, "serial", header.serial);
 	writeOptionalString(w, "lens", header.lens);
 	writeOptionalString(w, "media_uid", header.mediaUid);
+	if (header.timeZoneMinutes) {
+		w.key("time_zone");
+		w.integer(*header.timeZoneMinutes);
+	}
+	if (std::int64_t ms; header.created && detail::utcMilliseconds(*header.created, ms)) {
+		// The camera's wall clock, so no "Z": "2024-05-18T11:41:07".
+		char text[detail::kUtcTextSize];
+		detail::writeUtc(text, ms);
+		w.key("created");
+		w.string(std::string_view(text, 19));
+	}
 
 	w.key("hilights");
 	w.beginArray();
@@ -822,6 +833,10 @@ void writeStreamSummaryMembers(JsonWriter &w, const StreamSummary &s)
 	w.seconds(s.lastTime);
 	writeOptionalUtc(w, "first_utc", s.firstUtc);
 	writeOptionalUtc(w, "last_utc", s.lastUtc);
+	if (s.gpsOutliers) {
+		w.key("gps_outliers");
+		w.unsignedInteger(s.gpsOutliers);
+	}
 }
 
 } // namespace

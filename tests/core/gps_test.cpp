@@ -14,6 +14,8 @@
 
 #include "gpmf/decoder.h"
 #include "gpmf/gps.h"
+#include "gpmf/klv_writer.h"
+#include "gpmf/records.h"
 #include "gpmf/track_splitter.h"
 #include "samples.h"
 
@@ -571,3 +573,72 @@ TEST(GpsRealTracks, RawDecodeGivesTheSamePoints)
 
 } // namespace
 } // namespace gpmf
+
+namespace {
+
+// One payload of GPS5 at 10 Hz: these latitudes (degrees), longitude 4.869°, 1 s long.
+std::vector<std::uint8_t> gps5Payload(std::initializer_list<double> latitudes)
+{
+	gpmf::KlvWriter w;
+	w.begin(gpmf::FourCC("DEVC"));
+	w.integers(gpmf::FourCC("DVID"), 'L', {1});
+	w.begin(gpmf::FourCC("STRM"));
+	w.integers(gpmf::FourCC("SCAL"), 'l', {10000000, 10000000, 1000, 1000, 100});
+	std::vector<std::int64_t> values;
+	for (double lat : latitudes)
+		values.insert(values.end(), {std::int64_t(lat * 1e7), 48690000, 30000, 5000, 500});
+	w.integers(gpmf::FourCC("GPS5"), 'l', values, 5);
+	w.end();
+	w.end();
+	return w.take();
+}
+
+std::vector<double> keptLatitudes(const gpmf::Payload &p)
+{
+	std::vector<double> lats;
+	for (const auto &point : gpmf::gpsPoints(p))
+		lats.push_back(point.lat);
+	return lats;
+}
+
+} // namespace
+
+// 0.00001° of latitude is 1.1 m: these rides go 11 m/s (40 km/h).
+TEST(GpsJumps, AnImpossibleJumpIsDroppedAndCounted)
+{
+	gpmf::DecodeOptions options;
+	options.maxGpsSpeed = 100; // m/s
+	gpmf::Decoder decoder(options);
+	const gpmf::Payload p = decoder.decode(
+	    gps5Payload({52.0, 52.00001, 52.00002, 52.5, 52.00004, 52.00005, 52.00006, 52.00007, 52.00008, 52.00009}), 0,
+	    1);
+	const std::vector<double> lats = keptLatitudes(p);
+	ASSERT_EQ(lats.size(), 9u);
+	EXPECT_EQ(std::count(lats.begin(), lats.end(), 52.5), 0);
+	EXPECT_EQ(decoder.summary().streams.at(0).gpsOutliers, 1u);
+	std::string json;
+	gpmf::writeSummaryRecord(json, decoder.summary());
+	EXPECT_NE(json.find("\"gps_outliers\":1"), std::string::npos) << json;
+}
+
+TEST(GpsJumps, ATrackThatReallyMovedIsFollowedAfterThreePoints)
+{
+	gpmf::DecodeOptions options;
+	options.maxGpsSpeed = 100;
+	gpmf::Decoder decoder(options);
+	// A tunnel: the receiver comes back 2.2 km further on and the ride goes on from there.
+	decoder.decode(gps5Payload({52.0, 52.00001, 52.00002, 52.00003, 52.00004}), 0, 0.5);
+	const gpmf::Payload p = decoder.decode(gps5Payload({52.02, 52.02001, 52.02002, 52.02003, 52.02004}), 0.5, 0.5);
+	EXPECT_EQ(keptLatitudes(p), (std::vector<double>{52.02002, 52.02003, 52.02004}));
+	EXPECT_EQ(decoder.summary().streams.at(0).gpsOutliers, 2u);
+}
+
+TEST(GpsJumps, OffByDefault)
+{
+	gpmf::Decoder decoder;
+	const gpmf::Payload p = decoder.decode(gps5Payload({52.0, 52.5, 52.0}), 0, 1);
+	EXPECT_EQ(keptLatitudes(p).size(), 3u);
+	std::string json;
+	gpmf::writeSummaryRecord(json, decoder.summary());
+	EXPECT_EQ(json.find("gps_outliers"), std::string::npos);
+}

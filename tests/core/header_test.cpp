@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include "gpmf/klv_writer.h"
+#include "gpmf/records.h"
 #include "samples.h"
 
 namespace {
@@ -696,4 +698,44 @@ TEST(HeaderHostile, TruncatedOrDamagedUdtaBoxNeverCrashes)
 		for (const gpmf::HiLight &hl : header.hilights)
 			EXPECT_TRUE(std::isfinite(hl.time));
 	}
+}
+
+namespace {
+
+// A udta GPMF box: the Global Settings device with these numeric settings.
+std::vector<std::uint8_t> settingsBox(std::initializer_list<std::pair<const char *, std::int64_t>> settings)
+{
+	gpmf::KlvWriter w;
+	w.begin(gpmf::FourCC("DEVC"));
+	w.integers(gpmf::FourCC("DVID"), 'L', {1});
+	w.string(gpmf::FourCC("DVNM"), "Global Settings");
+	for (const auto &[key, value] : settings)
+		w.integers(*gpmf::FourCC::fromString(key), 'l', {value});
+	w.end();
+	return w.take();
+}
+
+} // namespace
+
+TEST(HeaderSettings, TimeZoneAndCreationTimeAreTheCameraClock)
+{
+	gpmf::Header header;
+	// 2024-05-18 11:41:07 on the camera's wall clock, in UTC+02:00.
+	gpmf::addSettingsGpmf(header, settingsBox({{"TZON", 120}, {"CDAT", 1716032467}}));
+	ASSERT_TRUE(header.timeZoneMinutes);
+	EXPECT_EQ(*header.timeZoneMinutes, 120);
+	ASSERT_TRUE(header.created);
+	std::string json;
+	gpmf::writeHeaderRecord(json, header);
+	EXPECT_NE(json.find("\"time_zone\":120,\"created\":\"2024-05-18T11:41:07\""), std::string::npos) << json;
+}
+
+TEST(HeaderSettings, AnUnknownTimeZoneIsLeftOut)
+{
+	gpmf::Header header;
+	gpmf::addSettingsGpmf(header, settingsBox({{"TZON", 32767}}));
+	EXPECT_FALSE(header.timeZoneMinutes);
+	std::string json;
+	gpmf::writeHeaderRecord(json, header);
+	EXPECT_EQ(json.find("time_zone"), std::string::npos) << json;
 }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -22,6 +23,10 @@ struct DecodeOptions {
 	std::vector<std::string> devices; ///< keep only devices whose id or name is listed (empty: all)
 	int minGpsFix = 0;                ///< drop GPS samples whose fix (0, 2 or 3) is below this
 	double maxGpsDop = 0;             ///< drop GPS samples whose DOP is above this (0: no limit)
+	/// Drop GPS points (GPS5, GPS9) that jump farther from the last point kept than this speed
+	/// (m/s) allows; 0: keep all. Three points in a row that agree with each other are taken as
+	/// the track going on (a tunnel's exit), not as outliers.
+	double maxGpsSpeed = 0;
 };
 
 /// Decodes one payload with no timing (times left empty). Never throws on bad input:
@@ -38,12 +43,25 @@ struct StreamSummary {
 	double rate = 0;      ///< measured Hz (least-squares fit), 0 when unknown
 	double firstTime = 0, lastTime = 0;
 	double firstUtc = 0, lastUtc = 0; ///< NaN when unknown
+	std::uint64_t gpsOutliers = 0; ///< points dropped by DecodeOptions::maxGpsSpeed
 };
 
 struct Summary {
 	std::uint64_t payloads = 0;
 	std::uint64_t corruptPayloads = 0;
 	std::vector<StreamSummary> streams;
+};
+
+/// maxGpsSpeed's filter for one stream: where the last kept point was, and the run of points
+/// that jumped away from it.
+struct GpsJumpFilter {
+	struct Point {
+		double lat, lon, time;
+	};
+	std::optional<Point> kept;
+	std::vector<Point> away; ///< consecutive points too far from `kept`, at most 2
+	/// True to keep the point; false for an outlier.
+	bool keep(const Point &p, double maxSpeed);
 };
 
 /// Stateful decoder for a sequence of payloads: times, measured rates, GPS UTC, filters, summary.
@@ -72,6 +90,7 @@ private:
 		double tsmpBase = 0;       ///< added to TSMP after it restarted (a new recording began)
 		double lastTotal = 0;      ///< TSMP + tsmpBase of the last payload
 		bool seen = false;
+		GpsJumpFilter gpsJumps;
 	};
 
 	DecodeOptions options_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -27,6 +28,11 @@ struct Header {
 	std::string serial;    ///< CASN
 	std::string lens;      ///< LENS atom
 	std::string mediaUid;  ///< MUID as hex
+	/// TZON: the camera's time zone, minutes east of UTC (32767, "unknown", is left out).
+	std::optional<int> timeZoneMinutes;
+	/// CDAT: when the recording was created, in the camera's local time, as seconds since
+	/// 1970-01-01T00:00 of that local time (not UTC: the camera writes its wall clock).
+	std::optional<double> created;
 	std::vector<std::pair<std::string, std::string>> atoms; ///< other udta atoms shown as text
 	std::vector<Device> settings; ///< devices of the udta GPMF box (settings, FOVL lens data...)
 	std::vector<HiLight> hilights; ///< in time order, duplicates of HMMT and HLMT merged
