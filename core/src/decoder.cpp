@@ -488,6 +488,40 @@ void assignGpsUtc(Stream &s)
 	}
 }
 
+/*
+ * GPS5's UTC comes from one GPSU per payload, which cameras get wrong: garbage before a lock,
+ * a repeat or a step back, and on HERO11 a time 1.4 s off the GPS9 fixes of the same payload.
+ * GPS9 gives each fix its own time, so where the device wrote both with the same fixes, GPS5
+ * takes GPS9's times; otherwise a GPSU that cannot be right leaves the payload's GPS5 without
+ * UTC, with a diagnostic, rather than with a wrong time.
+ */
+void checkGps5Utc(Stream &s, const std::vector<double> *gps9Utc, double &lastGpsu, std::vector<Diagnostic> &diagnostics)
+{
+	const Property *gpsu = s.findSticky(FourCC("GPSU"));
+	if (!gpsu || gpsu->values.texts.empty() || s.utc.empty())
+		return;
+	const auto fail = [&](std::string why) {
+		s.utc.assign(s.utc.size(), kNaN);
+		diagnostics.push_back(Diagnostic{Errc::BadTime, 0, "STRM/GPS5/GPSU", std::move(why)});
+	};
+	const std::string &text = gpsu->values.texts[0];
+	const std::optional<double> t = parseGpsu(text);
+	const bool gps9Times = gps9Utc && gps9Utc->size() == s.utc.size() && std::isfinite(gps9Utc->front());
+	if (gps9Times) {
+		s.utc = *gps9Utc;
+		return;
+	}
+	if (!t)
+		return fail("GPSU \"" + text + "\" is not a time; the GPS5 samples of this payload have no UTC");
+	if (std::isfinite(lastGpsu) && *t <= lastGpsu)
+		return fail("GPSU " + text + (*t == lastGpsu ? " repeats" : " goes back from the previous payload's") +
+			    "; the GPS5 samples of this payload have no UTC");
+	lastGpsu = *t;
+	if (gps9Utc && !gps9Utc->empty() && std::isfinite(gps9Utc->front()) && std::abs(gps9Utc->front() - *t) > 2.0)
+		fail("GPSU " + text + " is " + std::to_string(int(std::lround(gps9Utc->front() - *t))) +
+		     " s off the GPS9 time of the same payload; the GPS5 samples of this payload have no UTC");
+}
+
 // Keeps only the slots for which keep(i) is true (ungrouped streams).
 template<typename Keep>
 void filterSlots(Stream &s, Keep keep)
@@ -697,6 +731,13 @@ void Decoder::decodeInto(Payload &payload, std::span<const std::uint8_t> bytes, 
 	const double span = std::isfinite(duration) && duration >= 0 ? duration : 0.0;
 
 	for (auto &device : payload.devices) {
+		// GPS9 first (before any filter drops fixes): GPS5's UTC is checked against it.
+		std::optional<std::vector<double>> gps9Utc;
+		for (auto &stream : device.streams)
+			if (stream.key == FourCC("GPS9") && !gps9Utc) {
+				assignGpsUtc(stream);
+				gps9Utc = stream.utc;
+			}
 		for (auto &stream : device.streams) {
 			const std::size_t n = stream.slotCount();
 			stream.times.resize(n);
@@ -722,6 +763,8 @@ void Decoder::decodeInto(Payload &payload, std::span<const std::uint8_t> bytes, 
 			stream.rate = h.fit.rate();
 
 			assignGpsUtc(stream);
+			if (stream.key == FourCC("GPS5"))
+				checkGps5Utc(stream, gps9Utc ? &*gps9Utc : nullptr, h.lastGpsu, payload.diagnostics);
 			applyGpsFilters(stream, options_);
 			h.summary.gpsOutliers += dropGpsJumps(stream, h.gpsJumps, options_.maxGpsSpeed);
 

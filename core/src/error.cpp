@@ -21,6 +21,8 @@ std::string_view describe(Errc code) noexcept
 		return "unexpected structure";
 	case Errc::Unsupported:
 		return "unsupported data";
+	case Errc::BadTime:
+		return "untrustworthy time";
 	}
 	return "unknown error";
 }

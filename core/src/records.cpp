@@ -57,6 +57,8 @@ std::string_view codeName(Errc code) noexcept
 		return "bad_structure";
 	case Errc::Unsupported:
 		return "unsupported";
+	case Errc::BadTime:
+		return "bad_time";
 	}
 	return "unknown";
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <span>
@@ -91,6 +92,7 @@ private:
 		double lastTotal = 0;      ///< TSMP + tsmpBase of the last payload
 		bool seen = false;
 		GpsJumpFilter gpsJumps;
+		double lastGpsu = std::numeric_limits<double>::quiet_NaN(); ///< GPS5: the last GPSU taken
 	};
 
 	DecodeOptions options_;

@@ -17,6 +17,7 @@ enum class Errc : std::uint8_t {
 	TooDeep,     ///< nesting exceeds kMaxDepth
 	BadStructure,///< well-formed KLV in a place the format does not allow (e.g. data outside DEVC)
 	Unsupported, ///< well-formed but not handled, e.g. '#' compressed payloads
+	BadTime,     ///< a time the camera wrote that cannot be right (GPSU garbage, backwards, disagreeing)
 };
 
 /// A short, stable English description of an error code.
