@@ -74,6 +74,9 @@ bool GstGpmfParseSettings::set(GObject *owner, guint prop_id, const GValue *valu
 	case GST_GPMF_PARSE_PROP_MAX_GPS_DOP:
 		o.decode.maxGpsDop = g_value_get_double(value);
 		break;
+	case GST_GPMF_PARSE_PROP_MAX_GPS_SPEED:
+		o.decode.maxGpsSpeed = g_value_get_double(value);
+		break;
 	case GST_GPMF_PARSE_PROP_RAW:
 		o.decode.raw = g_value_get_boolean(value);
 		break;
@@ -127,6 +130,9 @@ bool GstGpmfParseSettings::get(guint prop_id, GValue *value) const
 		return true;
 	case GST_GPMF_PARSE_PROP_MAX_GPS_DOP:
 		g_value_set_double(value, o.decode.maxGpsDop);
+		return true;
+	case GST_GPMF_PARSE_PROP_MAX_GPS_SPEED:
+		g_value_set_double(value, o.decode.maxGpsSpeed);
 		return true;
 	case GST_GPMF_PARSE_PROP_RAW:
 		g_value_set_boolean(value, o.decode.raw);
@@ -259,6 +265,22 @@ void GstGpmfParseSettings::install(GObjectClass *klass)
 		"max-gps-dop", "Maximum GPS DOP",
 		"Drop GPS samples whose dilution of precision (GPSP/100 or the GPS9 DOP field) "
 		"is above this; under 5 is good. 0 keeps all.",
+		0, G_MAXDOUBLE, 0, playing));
+	/**
+	 * GstGpmfParse:max-gps-speed:
+	 *
+	 * GPS points that jump farther from the last point kept than this speed allows are
+	 * dropped as outliers, and counted in the summary (`gps_outliers`); three points in a row
+	 * that agree with each other are followed (the track really moved). 0 keeps all.
+	 *
+	 * Since: 0.2
+	 */
+	g_object_class_install_property(
+	    klass, GST_GPMF_PARSE_PROP_MAX_GPS_SPEED,
+	    g_param_spec_double(
+		"max-gps-speed", "Maximum GPS speed",
+		"Drop GPS points (GPS5, GPS9) that jump farther from the last point kept than this speed "
+		"in m/s allows (e.g. 100 for a car, 350 for a plane); the summary counts them. 0 keeps all.",
 		0, G_MAXDOUBLE, 0, playing));
 	/**
 	 * GstGpmfParse:raw:

@@ -139,6 +139,7 @@ JobResult runJob(const Job &job, const Options &o, bool bufferStdout, Reporter &
 	session.decode.streams = o.decodeStreams();
 	session.decode.minGpsFix = o.skip ? 2 : 0;
 	session.decode.maxGpsDop = o.maxGpsDop;
+	session.decode.maxGpsSpeed = o.maxGpsSpeed;
 	// Records are split only for the NDJSON; GPS tracks thin their points themselves.
 	const bool ndjson = !o.info && o.format == Format::Ndjson;
 	const bool defaultNdjson = !o.info && !o.format && o.gps.empty();

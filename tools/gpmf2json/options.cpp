@@ -21,6 +21,7 @@ enum LongOnly {
 	kCsv,
 	kGeoJson,
 	kGpsMaxDop,
+	kGpsMaxSpeed,
 	kStreams,
 	kInterval,
 	kInfo,
@@ -40,6 +41,7 @@ constexpr option kLongOptions[] = {
 	{ "geojson", no_argument, nullptr, kGeoJson },
 	{ "skip", no_argument, nullptr, 's' },
 	{ "gps-max-dop", required_argument, nullptr, kGpsMaxDop },
+	{ "gps-max-speed", required_argument, nullptr, kGpsMaxSpeed },
 	{ "streams", required_argument, nullptr, kStreams },
 	{ "interval", required_argument, nullptr, kInterval },
 	{ "verbose", no_argument, nullptr, 'v' },
@@ -212,6 +214,13 @@ CommandLine parseCommandLine(int argc, char **argv)
 			o.maxGpsDop = *v;
 			break;
 		}
+		case kGpsMaxSpeed: {
+			const auto v = parseNumber(arg);
+			if (!v || *v <= 0)
+				return usageError(cl, "--gps-max-speed takes a positive speed in m/s, not '" + std::string(arg) + "'");
+			o.maxGpsSpeed = *v;
+			break;
+		}
 		case kStreams: {
 			o.streams.clear();
 			std::string_view rest = arg;
@@ -302,6 +311,8 @@ void printUsage(std::FILE *to)
 		"      --streams LIST    only these streams: ACCL,GYRO,GPS5...\n"
 		"  -s, --skip            drop GPS samples without a 2D or 3D fix\n"
 		"      --gps-max-dop N   drop GPS samples whose dilution of precision is above N\n"
+		"      --gps-max-speed V drop GPS points that jump farther than V m/s allows from the\n"
+		"                        last point kept (outliers; counted in the summary)\n"
 		"      --interval TIME   NDJSON: one record per TIME (1, 0.5s, 100ms, 33366666ns);\n"
 		"                        GPS tracks: at most one point per TIME\n"
 		"\n"

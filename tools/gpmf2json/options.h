@@ -31,6 +31,7 @@ struct Options {
 	bool info = false;
 	bool skip = false;                 ///< -s: drop GPS samples without a 2D or 3D fix
 	double maxGpsDop = 0;              ///< 0: keep all
+	double maxGpsSpeed = 0;            ///< m/s; 0: keep all
 	std::vector<std::string> streams;  ///< FourCCs, as given
 	std::uint64_t intervalNs = 0;
 	int verbose = 0;
