@@ -156,6 +156,20 @@ std::string formatUtc(double secondsSince1970)
 	return out;
 }
 
+std::string altitudeReference(const Stream &stream)
+{
+	if (stream.key != FourCC("GPS5") && stream.key != FourCC("GPS9"))
+		return {};
+	if (const Property *gpsa = stream.findSticky(FourCC("GPSA"))) {
+		std::string text = gpsa->values.joinedText();
+		while (!text.empty() && (text.back() == '\0' || text.back() == ' '))
+			text.pop_back();
+		if (!text.empty())
+			return text;
+	}
+	return "WGS84";
+}
+
 int fixFromMavlink(double fixType) noexcept
 {
 	return !std::isfinite(fixType) ? -1 : fixType >= 3 ? 3 : fixType >= 2 ? 2 : 0;

@@ -15,6 +15,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "gpmf/gps.h"
 #include "gpmf/json_writer.h"
 
 #include "fixed_decimal.h"
@@ -502,11 +503,21 @@ void writeStreamSticky(JsonWriter &w, const Stream &s)
 	}
 }
 
+// GPS streams: what the altitudes are measured from (GPSA, or the WGS84 ellipsoid).
+void writeAltitudeReference(JsonWriter &w, const Stream &s)
+{
+	if (const std::string reference = altitudeReference(s); !reference.empty()) {
+		w.key("altitude_reference");
+		w.string(reference);
+	}
+}
+
 void writeStream(JsonWriter &w, const Stream &s, const Window &win)
 {
 	w.beginObject();
 	writeStreamNames(w, s);
 	writeStreamRate(w, s);
+	writeAltitudeReference(w, s);
 	writeStreamRaw(w, s);
 	writeStreamSticky(w, s);
 	writeSamples(w, s, win);
@@ -631,6 +642,7 @@ void writeStreamHeadMembers(JsonWriter &w, const Stream &stream)
 void writeStreamMetadataMembers(JsonWriter &w, const Stream &stream)
 {
 	writeStreamRate(w, stream);
+	writeAltitudeReference(w, stream);
 	writeStreamSticky(w, stream);
 }
 

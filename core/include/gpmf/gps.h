@@ -26,6 +26,11 @@ std::string formatUtc(double secondsSince1970);
 /// or without corrections) 3; -1 when not a number.
 int fixFromMavlink(double fixType) noexcept;
 
+/// What a GPS stream's altitudes are measured from: its GPSA ("MSLV", mean sea level, on newer
+/// cameras) where the camera wrote one, else "WGS84" (the ellipsoid, as the GPMF specification
+/// gives for GPS5); empty for streams that are not GPS5 or GPS9.
+std::string altitudeReference(const Stream &stream);
+
 struct GpsPoint {
 	double time = 0;  ///< seconds on the video timeline
 	double utc = 0;   ///< seconds since 1970, NaN when unknown
