@@ -383,6 +383,12 @@ bool decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, 
 	}
 	const std::string_view order = stream.raw ? std::string_view(orin) : remapped ? std::string_view(orio) : orin;
 	stream.fields = detail::fieldNames(stream.key, stream.values.fields.size(), order, device.name, stream.name);
+	// Cameras that wrote no STNM or SIUN/UNIT: the documentation's name and unit.
+	if (stream.name.empty())
+		stream.name = detail::documentedName(stream.key);
+	if (stream.units.empty())
+		if (const std::string_view unit = detail::documentedUnit(stream.key); !unit.empty())
+			stream.units.assign(1, std::string(unit));
 	return true;
 }
 

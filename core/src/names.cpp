@@ -120,4 +120,74 @@ std::vector<std::string> fieldNames(FourCC key, std::size_t fieldCount, std::str
 	return names;
 }
 
+namespace {
+
+struct Documented {
+	FourCC key;
+	std::string_view name;
+	std::string_view unit;
+};
+
+// The per-camera stream tables of the GPMF documentation (HERO5 to MAX2 and Mission 1), in our
+// words.
+constexpr Documented kDocumented[] = {
+	{FourCC("ACCL"), "Accelerometer", "m/s²"},
+	{FourCC("GYRO"), "Gyroscope", "rad/s"},
+	{FourCC("MAGN"), "Magnetometer", "µT"},
+	{FourCC("GPS5"), "GPS (lat., lon., alt., 2D speed, 3D speed)", ""},
+	{FourCC("GPS9"), "GPS (lat., lon., alt., 2D, 3D speed, days, secs, DOP, fix)", ""},
+	{FourCC("ISOG"), "Image sensor gain", ""},
+	{FourCC("ISOE"), "Sensor ISO", ""},
+	{FourCC("SHUT"), "Exposure time (shutter speed)", "s"},
+	{FourCC("FACE"), "Face detection", ""},
+	{FourCC("FCNM"), "Faces counted per frame", ""},
+	{FourCC("ALLD"), "Auto low light frame duration", ""},
+	{FourCC("WBAL"), "White balance (Kelvin)", ""},
+	{FourCC("WRGB"), "White balance RGB gains", ""},
+	{FourCC("YAVG"), "Luma (Y) average over the frame", ""},
+	{FourCC("HUES"), "Predominant hues over the frame", ""},
+	{FourCC("UNIF"), "Image uniformity", ""},
+	{FourCC("SCEN"), "Scene classification", ""},
+	{FourCC("SROT"), "Sensor read out time", ""},
+	{FourCC("CORI"), "Camera orientation", ""},
+	{FourCC("IORI"), "Image orientation", ""},
+	{FourCC("GRAV"), "Gravity vector", ""},
+	{FourCC("WNDM"), "Wind processing", ""},
+	{FourCC("MWET"), "Microphone wet", ""},
+	{FourCC("AALP"), "Audio levels", "dBFS"},
+	{FourCC("DISP"), "Disparity (360 modes)", ""},
+	{FourCC("MSKP"), "Main video frame skip", ""},
+	{FourCC("LSKP"), "Low-res video frame skip", ""},
+	{FourCC("LOGS"), "Health logs", ""},
+	{FourCC("MNOR"), "Magnetic north vector", ""},
+	{FourCC("OCNF"), "Magnetic north confidence (0-255)", ""},
+	{FourCC("CSCT"), "Compression score, top EAC slice", ""},
+	{FourCC("CSCB"), "Compression score, bottom EAC slice", ""},
+	{FourCC("EVTG"), "Exposure value target", "eV"},
+	{FourCC("GPDP"), "GpDump data", ""},
+	{FourCC("GPDH"), "GpDump header", ""},
+};
+
+const Documented *documented(FourCC key) noexcept
+{
+	for (const Documented &d : kDocumented)
+		if (d.key == key)
+			return &d;
+	return nullptr;
+}
+
+} // namespace
+
+std::string_view documentedName(FourCC key) noexcept
+{
+	const Documented *d = documented(key);
+	return d ? d->name : std::string_view();
+}
+
+std::string_view documentedUnit(FourCC key) noexcept
+{
+	const Documented *d = documented(key);
+	return d ? d->unit : std::string_view();
+}
+
 } // namespace gpmf::detail

@@ -16,4 +16,11 @@ namespace gpmf::detail {
 std::vector<std::string> fieldNames(FourCC key, std::size_t fieldCount, std::string_view orio,
 				    std::string_view deviceName, std::string_view streamName);
 
+/// A stream's name from the GPMF documentation's tables, for cameras that write no STNM;
+/// empty for FourCCs it does not list.
+std::string_view documentedName(FourCC key) noexcept;
+
+/// The documented unit of a stream whose camera wrote neither SIUN nor UNIT; empty if none.
+std::string_view documentedUnit(FourCC key) noexcept;
+
 } // namespace gpmf::detail

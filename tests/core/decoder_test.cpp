@@ -519,3 +519,61 @@ TEST(Decoder, DecodeIntoAReusedPayloadEqualsAFreshDecode)
 		EXPECT_EQ(a, b);
 	}
 }
+
+namespace {
+
+// One payload with one stream of `key`: an optional STNM and SIUN, and three int16 samples.
+std::vector<std::uint8_t> oneStream(const char (&key)[5], const char *stnm, const char *siun)
+{
+	gpmf::KlvWriter w;
+	w.begin(gpmf::FourCC("DEVC"));
+	w.integers(gpmf::FourCC("DVID"), 'L', {1});
+	w.begin(gpmf::FourCC("STRM"));
+	if (stnm)
+		w.string(gpmf::FourCC("STNM"), stnm);
+	if (siun)
+		w.string(gpmf::FourCC("SIUN"), siun);
+	w.integers(gpmf::FourCC(key), 's', {1, 2, 3});
+	w.end();
+	w.end();
+	return w.take();
+}
+
+const gpmf::Stream &onlyStream(const gpmf::Payload &p)
+{
+	return p.devices.at(0).streams.at(0);
+}
+
+} // namespace
+
+// Cameras of 2024-2026 (HERO13, MAX2, Mission 1) and streams the documentation lists.
+TEST(DocumentedStreams, AStreamWithoutStnmOrUnitsGetsTheDocumentedOnes)
+{
+	const gpmf::Payload evtg = gpmf::decodePayload(oneStream("EVTG", nullptr, nullptr));
+	EXPECT_EQ(onlyStream(evtg).name, "Exposure value target");
+	EXPECT_EQ(onlyStream(evtg).units, std::vector<std::string>{"eV"});
+	const gpmf::Payload ocnf = gpmf::decodePayload(oneStream("OCNF", nullptr, nullptr));
+	EXPECT_EQ(onlyStream(ocnf).name, "Magnetic north confidence (0-255)");
+	EXPECT_EQ(onlyStream(gpmf::decodePayload(oneStream("LOGS", nullptr, nullptr))).name, "Health logs");
+	EXPECT_EQ(onlyStream(gpmf::decodePayload(oneStream("CSCB", nullptr, nullptr))).name,
+		  "Compression score, bottom EAC slice");
+}
+
+TEST(DocumentedStreams, TheCamerasOwnNameAndUnitsWin)
+{
+	const gpmf::Payload p = gpmf::decodePayload(oneStream("MAGN", "Raw Hall magnetometer", "uT"));
+	EXPECT_EQ(onlyStream(p).name, "Raw Hall magnetometer");
+	EXPECT_EQ(onlyStream(p).units, std::vector<std::string>{"uT"});
+}
+
+TEST(DocumentedStreams, AnUnknownStreamIsDecodedWithItsStnmAndSiun)
+{
+	const gpmf::Payload p = gpmf::decodePayload(oneStream("XPRS", "Future pressure sensor", "Pa"));
+	EXPECT_TRUE(p.diagnostics.empty());
+	EXPECT_EQ(onlyStream(p).name, "Future pressure sensor");
+	EXPECT_EQ(onlyStream(p).units, std::vector<std::string>{"Pa"});
+	EXPECT_EQ(onlyStream(p).values.sampleCount, 3u);
+	const gpmf::Payload bare = gpmf::decodePayload(oneStream("XPRS", nullptr, nullptr));
+	EXPECT_EQ(onlyStream(bare).name, "");
+	EXPECT_EQ(onlyStream(bare).values.sampleCount, 3u);
+}
