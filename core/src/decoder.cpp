@@ -501,6 +501,8 @@ void assignGpsUtc(Stream &s)
  * takes GPS9's times; otherwise a GPSU that cannot be right leaves the payload's GPS5 without
  * UTC, with a diagnostic, rather than with a wrong time.
  */
+constexpr double kFirstGpmfYear = 1451606400; // 2016-01-01T00:00:00Z
+
 void checkGps5Utc(Stream &s, const std::vector<double> *gps9Utc, double &lastGpsu, std::vector<Diagnostic> &diagnostics)
 {
 	const Property *gpsu = s.findSticky(FourCC("GPSU"));
@@ -519,6 +521,11 @@ void checkGps5Utc(Stream &s, const std::vector<double> *gps9Utc, double &lastGps
 	}
 	if (!t)
 		return fail("GPSU \"" + text + "\" is not a time; the GPS5 samples of this payload have no UTC");
+	// The first GPMF cameras (HERO5) came out in 2016: an earlier date is a clock never set
+	// (2015-10-18 is a camera's default before its first lock).
+	if (*t < kFirstGpmfYear)
+		return fail("GPSU " + text + " is before 2016, before any GPMF camera (a clock not set yet); "
+			    "the GPS5 samples of this payload have no UTC");
 	if (std::isfinite(lastGpsu) && *t <= lastGpsu)
 		return fail("GPSU " + text + (*t == lastGpsu ? " repeats" : " goes back from the previous payload's") +
 			    "; the GPS5 samples of this payload have no UTC");
