@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 if [ ! -f build/build.ninja ]; then
-	meson setup build --werror -Dtests=enabled -Dplugin=enabled
+	meson setup build --werror -Dtests=enabled -Dplugin=enabled -Dpython=enabled
 fi
 meson compile -C build "$@"

@@ -10,7 +10,8 @@ packages=(
 	gpsbabel gdal-bin clang libclang-rt-14-dev valgrind time
 	libcairo2-dev libpango1.0-dev gstreamer1.0-plugins-ugly
 	pybind11-dev python3-dev python3-numpy python3-mesonpy python3-pytest python3-pandas
-	python3-dask python3-distributed python3-pip ffmpeg
+	python3-dask python3-distributed python3-pip patchelf ffmpeg
+	jq # docs/plugin.md pipes records through it, and the doc test runs the pages (tests/docs)
 )
 missing=()
 for p in "${packages[@]}"; do
