@@ -427,7 +427,10 @@ struct Session::State {
 		decoder.decodeInto(d.payload, bytes, ptsSeconds, durationSeconds);
 		Payload &payload = d.payload;
 		const bool hasSamples = windowHasSamples(payload, {});
-		if (!payload.diagnostics.empty() && !hasSamples) {
+		// A GPS time left out (bad_time) loses no data: only broken structure makes a payload lost.
+		const bool broken = std::any_of(payload.diagnostics.begin(), payload.diagnostics.end(),
+						[](const Diagnostic &d) { return d.code != Errc::BadTime; });
+		if (broken && !hasSamples) {
 			std::string detail;
 			for (const Diagnostic &diagnostic : payload.diagnostics) {
 				if (!detail.empty())

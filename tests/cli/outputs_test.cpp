@@ -43,7 +43,9 @@ TEST_P(EverySample, WritesTheRecordsOfEveryPayload)
 	GPMF_REQUIRE_SAMPLE(path, s.file);
 	const Result r = run(s.raw ? std::vector<std::string>{ "-b", path.string() } : std::vector<std::string>{ path.string() });
 	ASSERT_EQ(r.status, 0) << r.err;
-	EXPECT_TRUE(r.err.empty()) << r.err;
+	// Nothing said, but for a GPS clock never set (hero8-basement: GPSU in 2015): one warning.
+	for (const std::string &line : lines(r.err))
+		EXPECT_NE(line.find("is before 2016, before any GPMF camera"), std::string::npos) << r.err;
 	const std::vector<Json> records = parseNdjson(r.out);
 	ASSERT_GE(records.size(), 3u);
 	EXPECT_EQ(records.front()["type"].string(), "header");
@@ -56,7 +58,9 @@ TEST_P(EverySample, WritesTheRecordsOfEveryPayload)
 	ASSERT_EQ(payloads.size(), s.payloads);
 	for (std::size_t i = 0; i < payloads.size(); i++) {
 		EXPECT_EQ(payloads[i]["index"].number(), double(i));
-		EXPECT_FALSE(payloads[i].has("diagnostics")) << i;
+		const Json diagnostics = payloads[i]["diagnostics"];
+		for (std::size_t d = 0; diagnostics.valid() && d < diagnostics.size(); d++)
+			EXPECT_EQ(diagnostics[d]["code"].string(), "bad_time") << i;
 	}
 	// Payloads follow each other on the timeline.
 	for (std::size_t i = 1; i < payloads.size(); i++)

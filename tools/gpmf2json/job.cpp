@@ -38,6 +38,9 @@ public:
 
 	std::vector<std::string> diagnostics;
 	std::size_t diagnosticCount = 0;
+	/// GPS times left out (bad_time): the first one said, the others counted. No data is lost.
+	std::string firstBadTime;
+	std::size_t badTimes = 0;
 
 	void event(gpmf::SessionEvent &event, const gpmf::Session &session) override
 	{
@@ -80,10 +83,16 @@ public:
 private:
 	void payloadDiagnostics(const gpmf::Payload &payload)
 	{
-		for (const gpmf::Diagnostic &d : payload.diagnostics)
-			if (diagnosticCount++ < kMaxDiagnosticLines)
-				diagnostics.push_back("payload " + std::to_string(payload.index) + " at " +
-						      seconds(gpmf::recordedSeconds(payload.pts)) + " s: " + d.message());
+		for (const gpmf::Diagnostic &d : payload.diagnostics) {
+			const std::string line = "payload " + std::to_string(payload.index) + " at " +
+						 seconds(gpmf::recordedSeconds(payload.pts)) + " s: " + d.message();
+			if (d.code == gpmf::Errc::BadTime) {
+				if (badTimes++ == 0)
+					firstBadTime = line;
+			} else if (diagnosticCount++ < kMaxDiagnosticLines) {
+				diagnostics.push_back(line);
+			}
+		}
 	}
 
 	bool sawPayload_ = false;
@@ -185,6 +194,9 @@ JobResult runJob(const Job &job, const Options &o, bool bufferStdout, Reporter &
 		say("warning: " + d);
 	if (handler.diagnosticCount > kMaxDiagnosticLines)
 		say("warning: " + std::to_string(handler.diagnosticCount - kMaxDiagnosticLines) + " more damaged payloads");
+	if (handler.badTimes)
+		say("warning: " + handler.firstBadTime +
+		    (handler.badTimes > 1 ? " (and " + std::to_string(handler.badTimes - 1) + " more payloads)" : ""));
 
 	bool failed = decoded.failed || !writeError.empty();
 	if (!writeError.empty())
