@@ -55,3 +55,74 @@ TEST(Timeline, MergingInputsOfDifferentRecordingsSaysTheyAreWrittenApart)
 	EXPECT_TRUE(fs::exists(dir / "GX010042.ndjson"));
 	EXPECT_TRUE(fs::exists(dir / "GX010043.ndjson"));
 }
+
+namespace {
+
+// Payload times never go back, and every sample lies in its payload's span, give or take the
+// stream's TIMO (the delay the camera says its data has).
+void expectOneTimeline(const std::string &ndjson, const std::string &what)
+{
+	double last = -1;
+	for (const Json &p : recordsOfType(parseNdjson(ndjson), "payload")) {
+		const double pts = p["pts"].number(), end = pts + p["duration"].number();
+		EXPECT_GE(pts, last) << what << ": payload " << p["index"].number();
+		last = pts;
+		const Json devices = p["devices"];
+		for (std::size_t d = 0; d < devices.size(); d++) {
+			const Json streams = devices[d]["streams"];
+			for (std::size_t s = 0; s < streams.size(); s++) {
+				const Json stream = streams[s];
+				const double timo = stream["TIMO"].valid() ? std::abs(stream["TIMO"].number()) : 0.0;
+				const Json samples = stream["samples"];
+				for (std::size_t i = 0; i < samples.size(); i++) {
+					const double t = samples[i]["t"].number();
+					EXPECT_TRUE(t >= pts - timo - 1e-6 && t <= end + timo + 1e-6)
+						<< what << ": " << stream["fourcc"].string() << " sample at " << t << " s outside ["
+						<< pts << ", " << end << ")";
+				}
+			}
+		}
+	}
+}
+
+} // namespace
+
+TEST(Timeline, EverySampleIsOneTimeline)
+{
+	for (const char *name : {"hero7.mp4", "karma.mp4", "max-heromode.mp4", "hero5-track.bin", "hero6-track.bin",
+				 "hero6+ble-track.bin", "hero7-track.bin", "hero8-basement-track.bin",
+				 "hero8-grass-track.bin", "hero11-track.bin", "fusion-track.bin", "karma-track.bin"}) {
+		GPMF_REQUIRE_SAMPLE(path, name);
+		const Result r = run({"--no-progress", "-o", "-", path.string()});
+		ASSERT_EQ(r.status, 0) << name << ": " << r.err;
+		expectOneTimeline(r.out, name);
+	}
+}
+
+// Every track dump cut into two chapters, with and without an edit list on the second, and
+// merged again.
+TEST(Timeline, EverySampleCutIntoChaptersAndMergedIsOneTimeline)
+{
+	for (const char *name : {"hero5-track.bin", "hero6-track.bin", "hero6+ble-track.bin", "hero7-track.bin",
+				 "hero8-basement-track.bin", "hero8-grass-track.bin", "hero11-track.bin",
+				 "fusion-track.bin", "karma-track.bin"}) {
+		GPMF_REQUIRE_SAMPLE(track, name);
+		const gpmf::Mp4Recording whole = recordingOfTrack(track);
+		ASSERT_GE(whole.samples.size(), 4u) << name;
+		const std::size_t cut = whole.samples.size() / 2;
+		for (const std::uint32_t edit : {0u, 500u}) {
+			gpmf::Mp4Recording first, second;
+			first.samples.assign(whole.samples.begin(), whole.samples.begin() + long(cut));
+			second.samples.assign(whole.samples.begin() + long(cut) - (edit ? 1 : 0), whole.samples.end());
+			second.editListStart = edit;
+			TempDir dir;
+			writeBytes(dir / "GX010007.MP4", gpmf::writeMp4(first));
+			writeBytes(dir / "GX020007.MP4", gpmf::writeMp4(second));
+			const Result r =
+			    run({"--no-progress", "--merge", "-o", "-", "GX010007.MP4", "GX020007.MP4"}, dir.path());
+			ASSERT_EQ(r.status, 0) << name << ": " << r.err;
+			EXPECT_EQ(recordsOfType(parseNdjson(r.out), "payload").size(), whole.samples.size()) << name;
+			expectOneTimeline(r.out, std::string(name) + (edit ? " in chapters with an edit list" : " in chapters"));
+		}
+	}
+}
