@@ -233,6 +233,17 @@ int main(int argc, char **argv)
 		std::fprintf(stderr, "usage: %s [--no-display] FILE.MP4\n", argv[0]);
 		return 2;
 	}
+	// A relative path is the current directory's: under `meson devenv`, the build directory
+	// unless it was given -w (--workdir). Say so rather than fail later with a bus error.
+	if (!g_file_test(file, G_FILE_TEST_IS_REGULAR)) {
+		gchar *cwd = g_get_current_dir();
+		const bool devenv = !g_path_is_absolute(file) && g_getenv("MESON_DEVENV");
+		std::fprintf(stderr, "gpmf-player: %s: no such file in %s%s\n", file, cwd,
+			     devenv ? " (meson devenv runs commands in the build directory: add -w . or give an absolute path)"
+				    : "");
+		g_free(cwd);
+		return 1;
+	}
 
 	Player player;
 	player.pipeline = gst_pipeline_new("player");

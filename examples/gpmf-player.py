@@ -6,12 +6,14 @@ show, from the gpmfparse element's bus messages. The PyGObject twin of gpmf-play
 
     ./gpmf-player.py [--no-display] GX010001.MP4
 
-Without installing the plugin: meson devenv -C build python3 examples/gpmf-player.py FILE.MP4
+Without installing the plugin, from the folder of FILE.MP4:
+    meson devenv -C ~/gst-gpmf/build -w . /usr/bin/python3 ~/gst-gpmf/examples/gpmf-player.py FILE.MP4
 """
 
 import argparse
 import json
 import math
+import os
 import sys
 
 import gi
@@ -153,6 +155,13 @@ def main():
     parser.add_argument("--no-display", action="store_true", help="decode the video without showing it")
     parser.add_argument("file", help="a GoPro .MP4, .LRV or .360 file")
     args = parser.parse_args()
+    # A relative path is the current directory's: under `meson devenv`, the build directory
+    # unless it was given -w (--workdir). Say so rather than fail later with a bus error.
+    if not os.path.isfile(args.file):
+        hint = ""
+        if not os.path.isabs(args.file) and os.environ.get("MESON_DEVENV"):
+            hint = " (meson devenv runs commands in the build directory: add -w . or give an absolute path)"
+        sys.exit(f"gpmf-player.py: {args.file}: no such file in {os.getcwd()}{hint}")
     Gst.init(None)
     Player(args.file, not args.no_display).run()
 

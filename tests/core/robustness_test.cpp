@@ -688,7 +688,9 @@ TEST(FuzzRegression, DISABLED_ManyStreamsCostLinearTime)
 				w.end();
 				decoder.decode(w.bytes(), double(i), 1);
 			}
-			ASSERT_EQ(decoder.summary().streams.size(), n);
+			// The summary keeps the first 4,096 streams (EndlessNewDeviceIdsDoNotGrowTheSummary);
+			// every payload's stream is still looked up.
+			ASSERT_EQ(decoder.summary().streams.size(), std::min<std::size_t>(n, 4096));
 		},
 		16384, "streams");
 }
