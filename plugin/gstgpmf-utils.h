@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
+#include <new>
 #include <limits>
 #include <span>
 
@@ -75,6 +77,32 @@ inline GstClockTime fromSeconds(double s) noexcept
 	if (!(s >= 0) || s > 1.8e10) // NaN, negative, or beyond ~570 years
 		return GST_CLOCK_TIME_NONE;
 	return GstClockTime(s * double(GST_SECOND) + 0.5);
+}
+
+/*
+ * The elements' exception boundary: no C++ exception (in practice std::bad_alloc) unwinds into
+ * GStreamer. It becomes an error message of `element` (CORE/FAILED; `outOfMemory` is the text
+ * users see for bad_alloc, `where` the callback), and `onError` is returned.
+ */
+template <typename R, typename Fn>
+R guardCall(GstElement *element, R onError, const char *where, const char *outOfMemory, Fn &&fn) noexcept
+{
+	const char *text = nullptr;
+	gchar *debug = nullptr;
+	try {
+		return fn();
+	} catch (const std::bad_alloc &) {
+		text = outOfMemory;
+		debug = g_strdup(where);
+	} catch (const std::exception &e) {
+		debug = g_strdup_printf("%s: %s", where, e.what());
+	} catch (...) {
+		debug = g_strdup_printf("%s: unknown C++ exception", where);
+	}
+	// GST_ELEMENT_ERROR without its debug category: this header has none.
+	gst_element_message_full(element, GST_MESSAGE_ERROR, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+				 text ? g_strdup(text) : nullptr, debug, __FILE__, where, __LINE__);
+	return onError;
 }
 
 } // namespace gpmf::gst

@@ -76,18 +76,16 @@ namespace
  */
 template <typename R, typename Fn> R guard(GstGpmfDemux *self, R onError, const char *where, Fn &&fn) noexcept
 {
-	try {
-		return fn();
-	} catch (const std::bad_alloc &) {
-		GST_ELEMENT_ERROR(self, CORE, FAILED, ("Out of memory while reading the MP4 index"),
-				  ("%s", where));
-	} catch (const std::exception &e) {
-		GST_ELEMENT_ERROR(self, CORE, FAILED, (nullptr), ("%s: %s", where, e.what()));
-	} catch (...) {
-		GST_ELEMENT_ERROR(self, CORE, FAILED, (nullptr), ("%s: unknown C++ exception", where));
-	}
-	self->state->errorPosted = true;
-	return onError;
+	bool failed = true;
+	const R result = gpmf::gst::guardCall(
+	    GST_ELEMENT(self), onError, where, "Out of memory while reading the MP4 index", [&]() -> R {
+		    R r = fn();
+		    failed = false;
+		    return r;
+	    });
+	if (failed)
+		self->state->errorPosted = true;
+	return result;
 }
 
 GstClockTime toClockTime(std::uint64_t t)

@@ -157,16 +157,8 @@ GType gst_gpmf_parse_message_timing_get_type(void)
 template <typename R, typename Fn>
 static R gst_gpmf_parse_guard(GstGpmfParse *self, R onError, const char *where, Fn &&fn) noexcept
 {
-	try {
-		return fn();
-	} catch (const std::bad_alloc &) {
-		GST_ELEMENT_ERROR(self, CORE, FAILED, ("Out of memory while decoding GPMF"), ("%s", where));
-	} catch (const std::exception &e) {
-		GST_ELEMENT_ERROR(self, CORE, FAILED, (nullptr), ("%s: %s", where, e.what()));
-	} catch (...) {
-		GST_ELEMENT_ERROR(self, CORE, FAILED, (nullptr), ("%s: unknown C++ exception", where));
-	}
-	return onError;
+	return gpmf::gst::guardCall(GST_ELEMENT(self), onError, where, "Out of memory while decoding GPMF",
+				    std::forward<Fn>(fn));
 }
 
 /* Settings. */
