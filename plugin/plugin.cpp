@@ -2,7 +2,9 @@
 // Copyright (C) 2025 The gst-gpmf authors
 // The gpmf plugin: the gpmfparse and gpmfdemux elements and the raw GPMF type finder.
 
+#include "gstgpmfattach.h"
 #include "gstgpmfdemux.h"
+#include "gstgpmfoverlay.h"
 #include "gstgpmfparse.h"
 #include "gstgpmftypefind.h"
 
@@ -11,6 +13,8 @@ static gboolean plugin_init(GstPlugin *plugin)
 	gboolean ok = FALSE;
 	ok |= GST_ELEMENT_REGISTER(gpmfparse, plugin);
 	ok |= GST_ELEMENT_REGISTER(gpmfdemux, plugin);
+	ok |= GST_ELEMENT_REGISTER(gpmfattach, plugin);
+	ok |= GST_ELEMENT_REGISTER(gpmfoverlay, plugin);
 	ok |= GST_TYPE_FIND_REGISTER(gpmf, plugin);
 	return ok;
 }

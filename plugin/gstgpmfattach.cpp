@@ -1,0 +1,734 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Copyright (C) 2026 The gst-gpmf authors
+// gpmfattach: a GstAggregator that puts on every video frame the GoPro telemetry of its time.
+// This file: the element (type, properties, pads, what the pads receive, queries, states);
+// gstgpmfattach-output.cpp: aggregate() (frames held until their telemetry, the metas put on
+// them); gstgpmfattach-telemetry.cpp: the decoded telemetry and what one frame gets from it.
+
+/**
+ * SECTION:element-gpmfattach
+ * @title: gpmfattach
+ *
+ * Puts on every video frame the GoPro GPMF telemetry recorded during it, so that elements and
+ * applications downstream read it from the frame itself: a #GstCustomMeta named `GstGpmfMeta`
+ * (see gstgpmfmeta.h) with the frame's `record` (the NDJSON "payload" record gpmfparse would
+ * write for the frame's span) and typed fields (`latitude`, `longitude`, `altitude`,
+ * `speed-2d`, `speed-3d`, `course`, `gps-fix`, `gps-age`, `utc`, `tz-offset`, `acceleration`,
+ * `rotation`, `gravity`, `camera-orientation`, `image-orientation`, `iso`, `shutter`, `pts`,
+ * `duration`), and one #GstVideoRegionOfInterestMeta of type `face` per face the camera
+ * detected (HERO6 and later), in pixels of the video's caps, with a `detection` parameter
+ * structure (`confidence` and `smile` as the camera wrote them, in percent on HERO8 and later,
+ * `id`, `blink`).
+ *
+ * The `video` pad takes any video, raw or encoded (e.g. `video/x-h264` straight from qtdemux);
+ * its buffers go out unchanged but for the metas (no copy of their data), with its caps,
+ * segment and tags. The `gpmf` pad takes what gpmfparse takes: the `gpmd` track as qtdemux
+ * exposes it (`meta/x-gst-fourcc-gpmd`) or a raw dump (`application/x-gpmf`).
+ *
+ * A frame gets the samples whose times fall in [PTS, PTS + duration), matched on running time.
+ * GPMF payloads last about a second and some streams reach back before their payload (FACE
+ * with its TIMO), so a frame is held until the telemetry after it has arrived: at least one
+ * second of telemetry past the frame's end, more when a stream reaches further back. A frame
+ * waits at most #GstGpmfAttach:max-delay of video past its end; then, or once the gpmf pad is
+ * at EOS, it goes out with the telemetry there is. In live pipelines a frame also goes out when
+ * its time comes (running time plus latency: set the aggregator's `latency` property to let
+ * frames wait for their telemetry). Frames before any telemetry (the gpmf pad not linked, or
+ * nothing on it yet when they time out) get no meta. The element says each of these once per
+ * stream: an INFO message when frames go out without telemetry because there is none, a
+ * WARNING when telemetry came too late for some.
+ *
+ * The element starts no thread of its own beyond GstAggregator's. With qtdemux, which pushes
+ * both tracks from one thread, put a `queue` on the video branch; the gpmf branch needs none.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 filesrc location=GX010001.MP4 ! qtdemux name=d d.video_0 ! queue ! gpmfattach name=a
+ * ! fakesink d.meta_0 ! a.gpmf
+ * gst-launch-1.0 filesrc location=GX010001.MP4 ! qtdemux name=d d.video_0 ! queue ! decodebin !
+ * gpmfattach name=a ! videoconvert ! autovideosink d.meta_0 ! a.gpmf
+ * ]|
+ *
+ * Since: 0.1
+ */
+
+#include "gstgpmfattach.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gstgpmf-utils.h"
+#include "gstgpmfattach-private.h"
+#include "gstgpmfmeta.h"
+
+GST_DEBUG_CATEGORY(gst_gpmf_attach_debug);
+#define GST_CAT_DEFAULT gst_gpmf_attach_debug
+
+using gpmf::gst::ObjectLocker;
+
+namespace
+{
+
+enum {
+	PROP_0,
+	PROP_ATTACH_RECORD,
+	PROP_STREAMS,
+	PROP_FACES,
+	PROP_MAX_DELAY,
+};
+
+// Fields marking the events the element sends into its own gpmf pad.
+constexpr const char *kWakeupField = "gpmfattach-wakeup";
+constexpr const char *kAbsentField = "gpmfattach-absent";
+
+// "ACCL, GYRO;GPS5" -> FourCCs (as gpmfparse's streams property reads them).
+std::vector<gpmf::FourCC> parseStreams(GObject *owner, const gchar *text)
+{
+	std::vector<gpmf::FourCC> keys;
+	std::string token;
+	auto flush = [&]() {
+		if (token.empty())
+			return;
+		if (token.size() < 4)
+			token.resize(4, ' ');
+		if (auto key = gpmf::FourCC::fromString(token))
+			keys.push_back(*key);
+		else
+			GST_WARNING_OBJECT(owner, "ignoring '%s' in streams: not a FourCC", token.c_str());
+		token.clear();
+	};
+	for (const gchar *p = text ? text : ""; *p; p++) {
+		if (*p == ',' || *p == ';' || g_ascii_isspace(*p))
+			flush();
+		else
+			token.push_back(*p);
+	}
+	flush();
+	return keys;
+}
+
+bool eventMarked(GstEvent *event, const char *field)
+{
+	const GstStructure *s = gst_event_get_structure(event);
+	return s && gst_structure_has_field(s, field);
+}
+
+GstEvent *markEvent(GstEvent *event, const char *field)
+{
+	gst_structure_set(gst_event_writable_structure(event), field, G_TYPE_BOOLEAN, TRUE, nullptr);
+	return event;
+}
+
+bool isSerialized(GstEvent *event)
+{
+	return gst_event_type_get_flags(GST_EVENT_TYPE(event)) & GST_EVENT_TYPE_SERIALIZED;
+}
+
+} // namespace
+
+static GstStaticPadTemplate video_template =
+    GST_STATIC_PAD_TEMPLATE("video", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+static GstStaticPadTemplate gpmf_template = GST_STATIC_PAD_TEMPLATE(
+    "gpmf", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS("meta/x-gst-fourcc-gpmd; application/x-gpmf"));
+
+static GstStaticPadTemplate src_template =
+    GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+G_DEFINE_TYPE_WITH_CODE(GstGpmfAttach, gst_gpmf_attach, GST_TYPE_AGGREGATOR,
+			GST_DEBUG_CATEGORY_INIT(gst_gpmf_attach_debug, "gpmfattach", 0,
+						"GoPro telemetry on video frames"))
+GST_ELEMENT_REGISTER_DEFINE(gpmfattach, "gpmfattach", GST_RANK_NONE, GST_TYPE_GPMF_ATTACH)
+
+/*
+ * Exception boundary: every function GStreamer calls goes through this, so no C++ exception
+ * (in practice std::bad_alloc) ever unwinds into C code.
+ */
+template <typename R, typename Fn>
+static R gst_gpmf_attach_guard(GstGpmfAttach *self, R onError, const char *where, Fn &&fn) noexcept
+{
+	try {
+		return fn();
+	} catch (const std::bad_alloc &) {
+		GST_ELEMENT_ERROR(self, CORE, FAILED, ("Out of memory while attaching GPMF telemetry"), ("%s", where));
+	} catch (const std::exception &e) {
+		GST_ELEMENT_ERROR(self, CORE, FAILED, (nullptr), ("%s: %s", where, e.what()));
+	} catch (...) {
+		GST_ELEMENT_ERROR(self, CORE, FAILED, (nullptr), ("%s: unknown C++ exception", where));
+	}
+	return onError;
+}
+
+/* Properties. */
+
+static void gst_gpmf_attach_set_property(GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+	auto *self = GST_GPMF_ATTACH(object);
+	gst_gpmf_attach_guard(self, 0, "set_property", [&]() {
+		ObjectLocker lock(self);
+		GstGpmfAttachSettings &s = self->state->settings;
+		switch (prop_id) {
+		case PROP_ATTACH_RECORD:
+			s.attachRecord = g_value_get_boolean(value);
+			break;
+		case PROP_STREAMS: {
+			const gchar *text = g_value_get_string(value);
+			s.streams = text ? text : "";
+			s.streamKeys = parseStreams(object, text);
+			s.version++;
+			break;
+		}
+		case PROP_FACES:
+			s.faces = g_value_get_boolean(value);
+			break;
+		case PROP_MAX_DELAY:
+			s.maxDelay = g_value_get_uint64(value);
+			break;
+		default:
+			G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+			break;
+		}
+		return 0;
+	});
+}
+
+static void gst_gpmf_attach_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+	auto *self = GST_GPMF_ATTACH(object);
+	ObjectLocker lock(self);
+	const GstGpmfAttachSettings &s = self->state->settings;
+	switch (prop_id) {
+	case PROP_ATTACH_RECORD:
+		g_value_set_boolean(value, s.attachRecord);
+		break;
+	case PROP_STREAMS:
+		g_value_set_string(value, s.streams.c_str());
+		break;
+	case PROP_FACES:
+		g_value_set_boolean(value, s.faces);
+		break;
+	case PROP_MAX_DELAY:
+		g_value_set_uint64(value, s.maxDelay);
+		break;
+	default:
+		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+		break;
+	}
+}
+
+/* What the pads receive before GstAggregator queues it (their upstream threads). */
+
+static void gst_gpmf_attach_wake_up(GstGpmfAttach *self, bool always);
+
+static GstFlowReturn gst_gpmf_attach_sink_event_pre_queue(GstAggregator *aggregator, GstAggregatorPad *pad,
+							   GstEvent *event)
+{
+	auto *self = GST_GPMF_ATTACH(aggregator);
+	gst_gpmf_attach_guard(self, 0, "sink_event_pre_queue", [&]() {
+		GstGpmfAttachState &st = *self->state;
+		std::lock_guard lock(st.lock);
+		switch (GST_EVENT_TYPE(event)) {
+		case GST_EVENT_FLUSH_STOP:
+			// The aggregator's thread may be running: it resets what it owns when it sees this.
+			if (pad == self->gpmfpad) {
+				st.gpmfFlushes++;
+				st.wakeupSent = false; // the flush emptied the pad
+				st.gpmfEnded = false;
+			} else {
+				st.videoFlushes++;
+				st.absentSent = false;
+				st.videoEventsDone = st.videoEventsQueued; // the flush dropped those queued
+			}
+			break;
+		case GST_EVENT_STREAM_START:
+			if (pad == self->gpmfpad)
+				st.gpmfEnded = false;
+			break;
+		case GST_EVENT_EOS:
+			if (pad == self->gpmfpad)
+				st.gpmfEnded = true;
+			break;
+		default:
+			break;
+		}
+		if (pad == self->videopad && isSerialized(event) && GST_EVENT_TYPE(event) != GST_EVENT_FLUSH_STOP)
+			st.videoEventsQueued++;
+		return 0;
+	});
+	return GST_AGGREGATOR_CLASS(gst_gpmf_attach_parent_class)->sink_event_pre_queue(aggregator, pad, event);
+}
+
+// Sends an event the element makes into its own gpmf pad, unless that pad's upstream is
+// pushing right now (then data is on its way anyway). The video's upstream thread.
+static bool gst_gpmf_attach_send_to_gpmf(GstGpmfAttach *self, GstEvent *event)
+{
+	GstPad *pad = GST_PAD(self->gpmfpad);
+	if (!GST_PAD_STREAM_TRYLOCK(pad)) {
+		if (getenv("ATTACH_TRACE")) fprintf(stderr, "T trylock failed\n");
+		gst_event_unref(event);
+		return false;
+	}
+	const bool sent = gst_pad_send_event(pad, event);
+	if (getenv("ATTACH_TRACE")) fprintf(stderr, "T sent %d\n", sent);
+	GST_PAD_STREAM_UNLOCK(pad);
+	return sent;
+}
+
+// Whenever the gpmf pad holds nothing, a GAP of no duration marked as the element's own gives it
+// a gap buffer to show, so that GstAggregator calls aggregate(). One at a time; none once the
+// gpmf pad has data or has ended. From the video's upstream thread.
+static void gst_gpmf_attach_wake_up(GstGpmfAttach *self, bool always)
+{
+	GstGpmfAttachState &st = *self->state;
+	if (gst_aggregator_pad_has_buffer(self->gpmfpad))
+		return;
+	// Only when the video could wait: its pad holds a frame, or events that may hide one. (A
+	// gap buffer left in the gpmf pad while the video pad is empty would hold up a gpmf
+	// upstream that also feeds the video.)
+	const bool videoFull = always || gst_aggregator_pad_has_buffer(self->videopad);
+	if (getenv("ATTACH_TRACE")) fprintf(stderr, "T wake? full %d ended %d sent %d ev %d\n", videoFull, st.gpmfEnded, st.wakeupSent, int(st.videoEventsQueued - st.videoEventsDone));
+	{
+		std::lock_guard lock(st.lock);
+		if (st.gpmfEnded || st.wakeupSent || (!videoFull && st.videoEventsQueued == st.videoEventsDone))
+			return;
+		st.wakeupSent = true;
+	}
+	GstClockTime start;
+	{
+		GstObject *pad = GST_OBJECT(self->gpmfpad);
+		GST_OBJECT_LOCK(pad);
+		start = self->gpmfpad->segment.start;
+		GST_OBJECT_UNLOCK(pad);
+	}
+	GST_LOG_OBJECT(self, "the gpmf pad has no data: waking the aggregator");
+	if (!gst_gpmf_attach_send_to_gpmf(self, markEvent(gst_event_new_gap(start, 0), kWakeupField))) {
+		std::lock_guard lock(st.lock);
+		st.wakeupSent = false; // its upstream is pushing, or it is flushing: no need
+	}
+}
+
+/*
+ * The video pad's buffers, before they are queued (the video's upstream thread). GstAggregator
+ * calls aggregate() only once every pad has data, and GPMF comes once a second, from qtdemux's
+ * thread, which also feeds the video: the frames would wait for a gpmf pad that holds nothing
+ * (woken up here), or that is not linked (ended here at the first frame).
+ */
+static GstPadProbeReturn gst_gpmf_attach_video_probe(GstPad *, GstPadProbeInfo *, gpointer user_data)
+{
+	auto *self = GST_GPMF_ATTACH(user_data);
+	GstGpmfAttachState &st = *self->state;
+	gst_gpmf_attach_guard(self, 0, "video probe", [&]() {
+		if (!gst_pad_is_linked(GST_PAD(self->gpmfpad))) {
+			{
+				std::lock_guard lock(st.lock);
+				if (st.absentSent)
+					return 0;
+				st.absentSent = true;
+			}
+			GST_INFO_OBJECT(self, "the gpmf pad is not linked: no telemetry");
+			gst_gpmf_attach_send_to_gpmf(self, markEvent(gst_event_new_eos(), kAbsentField));
+			return 0;
+		}
+		gst_gpmf_attach_wake_up(self, false);
+		return 0;
+	});
+	return GST_PAD_PROBE_OK;
+}
+
+/* Events and queries the aggregator hands over. */
+
+static gboolean gst_gpmf_attach_sink_event(GstAggregator *aggregator, GstAggregatorPad *pad, GstEvent *event)
+{
+	auto *self = GST_GPMF_ATTACH(aggregator);
+	GstAggregatorClass *parent = GST_AGGREGATOR_CLASS(gst_gpmf_attach_parent_class);
+	return gst_gpmf_attach_guard(self, gboolean(FALSE), "sink_event", [&]() -> gboolean {
+		GstGpmfAttachState &st = *self->state;
+		const GstEventType type = GST_EVENT_TYPE(event);
+		if (pad == self->gpmfpad) {
+			// Serialized: from the aggregator's thread, in order with the gpmf buffers.
+			switch (type) {
+			case GST_EVENT_CAPS: {
+				GstCaps *caps;
+				gst_event_parse_caps(event, &caps);
+				const GstStructure *s = gst_caps_get_structure(caps, 0);
+				gst_gpmf_attach_set_raw(self, s && gst_structure_has_name(s, "application/x-gpmf"));
+				gst_event_unref(event);
+				return TRUE;
+			}
+			case GST_EVENT_SEGMENT: {
+				const GstSegment *segment;
+				gst_event_parse_segment(event, &segment);
+				gst_gpmf_attach_set_gpmf_segment(self, segment);
+				return parent->sink_event(aggregator, pad, event);
+			}
+			case GST_EVENT_TAG: {
+				GstTagList *tags;
+				gst_event_parse_tag(event, &tags);
+				gst_gpmf_attach_read_header(self, tags);
+				gst_event_unref(event);
+				return TRUE;
+			}
+			case GST_EVENT_STREAM_START:
+				gst_gpmf_attach_reset_telemetry(self);
+				return parent->sink_event(aggregator, pad, event);
+			case GST_EVENT_GAP:
+				if (eventMarked(event, kWakeupField)) {
+					{
+						std::lock_guard lock(st.lock);
+						st.wakeupSent = false;
+					}
+					// Moot once the frames it was for have been taken: a gap buffer left
+					// alone in the gpmf pad would hold up its next buffer.
+					if (getenv("ATTACH_TRACE")) fprintf(stderr, "T gap video %d\n", gst_aggregator_pad_has_buffer(self->videopad));
+					if (!gst_aggregator_pad_has_buffer(self->videopad) &&
+					    !gst_aggregator_pad_is_eos(self->videopad)) {
+						gst_event_unref(event);
+						return TRUE;
+					}
+				}
+				return parent->sink_event(aggregator, pad, event);
+			case GST_EVENT_EOS:
+				gst_gpmf_attach_end_telemetry(self, eventMarked(event, kAbsentField));
+				return parent->sink_event(aggregator, pad, event);
+			case GST_EVENT_FLUSH_START:
+			case GST_EVENT_FLUSH_STOP:
+				return parent->sink_event(aggregator, pad, event);
+			default:
+				// Nothing of the gpmf pad goes out.
+				gst_event_unref(event);
+				return TRUE;
+			}
+		}
+
+		if (isSerialized(event) && type != GST_EVENT_FLUSH_STOP) {
+			std::lock_guard lock(st.lock);
+			st.videoEventsDone++;
+		}
+		switch (type) {
+		case GST_EVENT_CAPS:
+			// Serialized: from the aggregator's thread, in order with the frames.
+			gst_gpmf_attach_queue_event(self, event);
+			return TRUE;
+		case GST_EVENT_SEGMENT: {
+			const GstSegment *segment;
+			gst_event_parse_segment(event, &segment);
+			gst_segment_copy_into(segment, &st.videoSegment);
+			gst_gpmf_attach_queue_event(self, gst_event_ref(event));
+			return parent->sink_event(aggregator, pad, event);
+		}
+		case GST_EVENT_TAG: {
+			GstTagList *tags;
+			gst_event_parse_tag(event, &tags);
+			gst_gpmf_attach_read_header(self, tags);
+			gst_gpmf_attach_queue_event(self, event);
+			return TRUE;
+		}
+		case GST_EVENT_STREAM_START:
+			st.saidAbsent = st.saidNone = st.saidEnded = st.saidLate = st.saidUntimed = false;
+			return parent->sink_event(aggregator, pad, event);
+		case GST_EVENT_EOS: {
+			const gboolean ret = parent->sink_event(aggregator, pad, event);
+			// aggregate() ends the output, or waits for the telemetry of the last frames:
+			// it must run even if the gpmf pad has nothing.
+			gst_gpmf_attach_wake_up(self, true);
+			return ret;
+		}
+		case GST_EVENT_GAP:
+		case GST_EVENT_FLUSH_START:
+		case GST_EVENT_FLUSH_STOP:
+			return parent->sink_event(aggregator, pad, event);
+		default:
+			if (isSerialized(event)) {
+				gst_gpmf_attach_queue_event(self, event); // out after the frames before it
+				return TRUE;
+			}
+			return parent->sink_event(aggregator, pad, event);
+		}
+	});
+}
+
+static gboolean gst_gpmf_attach_sink_query_pre_queue(GstAggregator *aggregator, GstAggregatorPad *pad,
+						     GstQuery *query)
+{
+	// GstAggregator holds a serialized query until the pad's queue is empty, and the gpmf
+	// pad is never empty for long (its token): answer those at once.
+	auto *self = GST_GPMF_ATTACH(aggregator);
+	if (pad == self->gpmfpad)
+		return GST_AGGREGATOR_GET_CLASS(aggregator)->sink_query(aggregator, pad, query);
+	return GST_AGGREGATOR_CLASS(gst_gpmf_attach_parent_class)->sink_query_pre_queue(aggregator, pad, query);
+}
+
+static gboolean gst_gpmf_attach_sink_query(GstAggregator *aggregator, GstAggregatorPad *pad, GstQuery *query)
+{
+	auto *self = GST_GPMF_ATTACH(aggregator);
+	return gst_gpmf_attach_guard(self, gboolean(FALSE), "sink_query", [&]() -> gboolean {
+		GstPad *srcpad = GST_AGGREGATOR_SRC_PAD(aggregator);
+		if (pad == self->gpmfpad) {
+			switch (GST_QUERY_TYPE(query)) {
+			case GST_QUERY_CAPS: {
+				GstCaps *filter, *templ = gst_pad_get_pad_template_caps(GST_PAD(pad));
+				gst_query_parse_caps(query, &filter);
+				GstCaps *result = filter ? gst_caps_intersect_full(filter, templ, GST_CAPS_INTERSECT_FIRST)
+							 : gst_caps_ref(templ);
+				gst_query_set_caps_result(query, result);
+				gst_caps_unref(result);
+				gst_caps_unref(templ);
+				return TRUE;
+			}
+			case GST_QUERY_ACCEPT_CAPS: {
+				GstCaps *caps, *templ = gst_pad_get_pad_template_caps(GST_PAD(pad));
+				gst_query_parse_accept_caps(query, &caps);
+				gst_query_set_accept_caps_result(query, gst_caps_is_subset(caps, templ));
+				gst_caps_unref(templ);
+				return TRUE;
+			}
+			case GST_QUERY_ALLOCATION:
+				return FALSE;
+			case GST_QUERY_DRAIN:
+				return TRUE;
+			default:
+				return GST_AGGREGATOR_CLASS(gst_gpmf_attach_parent_class)->sink_query(aggregator, pad, query);
+			}
+		}
+		// The video passes through: its caps and allocation are downstream's.
+		switch (GST_QUERY_TYPE(query)) {
+		case GST_QUERY_CAPS:
+		case GST_QUERY_ACCEPT_CAPS:
+			if (gst_pad_peer_query(srcpad, query))
+				return TRUE;
+			if (GST_QUERY_TYPE(query) == GST_QUERY_ACCEPT_CAPS) {
+				gst_query_set_accept_caps_result(query, TRUE);
+			} else {
+				GstCaps *filter;
+				gst_query_parse_caps(query, &filter);
+				gst_query_set_caps_result(query, filter ? filter : GST_CAPS_ANY);
+			}
+			return TRUE;
+		case GST_QUERY_ALLOCATION:
+			return gst_pad_peer_query(srcpad, query);
+		case GST_QUERY_DRAIN:
+			// Serialized: the frames before it go out first, with what telemetry there is.
+			gst_gpmf_attach_drain(self);
+			return gst_pad_peer_query(srcpad, query);
+		default:
+			return GST_AGGREGATOR_CLASS(gst_gpmf_attach_parent_class)->sink_query(aggregator, pad, query);
+		}
+	});
+}
+
+static gboolean gst_gpmf_attach_src_query(GstAggregator *aggregator, GstQuery *query)
+{
+	auto *self = GST_GPMF_ATTACH(aggregator);
+	switch (GST_QUERY_TYPE(query)) {
+	case GST_QUERY_CAPS:
+	case GST_QUERY_POSITION:
+	case GST_QUERY_DURATION:
+	case GST_QUERY_URI:
+	case GST_QUERY_SEEKING:
+		// The video passes through: these are its upstream's.
+		return gst_pad_peer_query(GST_PAD(self->videopad), query);
+	default:
+		return GST_AGGREGATOR_CLASS(gst_gpmf_attach_parent_class)->src_query(aggregator, query);
+	}
+}
+
+static gboolean gst_gpmf_attach_negotiate(GstAggregator *)
+{
+	// The output has the video's caps, set when they come (gst_aggregator_set_src_caps).
+	return TRUE;
+}
+
+static GstClockTime gst_gpmf_attach_get_next_time(GstAggregator *aggregator)
+{
+	// Live: the next frame is due when the last one ended (plus the latency).
+	return gst_aggregator_simple_get_next_time(aggregator);
+}
+
+static GstFlowReturn gst_gpmf_attach_flush(GstAggregator *aggregator)
+{
+	// Every pad flushed (a seek); the aggregator's thread is stopped. What the pads got since
+	// their FLUSH_STOP waits in their queues.
+	auto *self = GST_GPMF_ATTACH(aggregator);
+	return gst_gpmf_attach_guard(self, GST_FLOW_ERROR, "flush", [&]() {
+		gst_gpmf_attach_reset(self, true);
+		return GST_FLOW_OK;
+	});
+}
+
+static gboolean gst_gpmf_attach_start(GstAggregator *aggregator)
+{
+	auto *self = GST_GPMF_ATTACH(aggregator);
+	return gst_gpmf_attach_guard(self, gboolean(FALSE), "start", [&]() -> gboolean {
+		GstGpmfAttachState &st = *self->state;
+		{
+			std::lock_guard lock(st.lock);
+			st.absentSent = st.wakeupSent = st.gpmfEnded = false;
+			st.videoFlushes = st.gpmfFlushes = 0;
+			st.seenVideoFlushes = st.seenGpmfFlushes = 0;
+			st.videoEventsQueued = st.videoEventsDone = 0;
+		}
+		gst_gpmf_attach_reset(self, true);
+		st.session.reset();
+		st.rawInput = false;
+		st.width = st.height = 0;
+		st.fpsN = 0;
+		st.fpsD = 1;
+		st.tzOffset.reset();
+		st.appliedVersion = ~std::uint64_t(0);
+		st.saidAbsent = st.saidNone = st.saidEnded = st.saidLate = st.saidUntimed = false;
+		return TRUE;
+	});
+}
+
+static gboolean gst_gpmf_attach_stop(GstAggregator *aggregator)
+{
+	auto *self = GST_GPMF_ATTACH(aggregator);
+	return gst_gpmf_attach_guard(self, gboolean(FALSE), "stop", [&]() -> gboolean {
+		gst_gpmf_attach_reset(self, true);
+		return TRUE;
+	});
+}
+
+/* GObject. */
+
+GstGpmfAttachState::GstGpmfAttachState(GstGpmfAttach *self)
+    : session({}, [self](gpmf::SessionEvent &event) { return gst_gpmf_attach_on_session_event(self, event); })
+{
+	gst_segment_init(&videoSegment, GST_FORMAT_TIME);
+}
+
+GstGpmfAttachState::~GstGpmfAttachState()
+{
+	for (GstGpmfAttachHeld &h : held) {
+		if (h.buffer)
+			gst_buffer_unref(h.buffer);
+		if (h.event)
+			gst_event_unref(h.event);
+	}
+	for (GstEvent *e : pendingTags)
+		gst_event_unref(e);
+}
+
+static void gst_gpmf_attach_init(GstGpmfAttach *self)
+{
+	GstElementClass *klass = GST_ELEMENT_GET_CLASS(self);
+	self->videopad = GST_AGGREGATOR_PAD(
+	    gst_pad_new_from_template(gst_element_class_get_pad_template(klass, "video"), "video"));
+	self->gpmfpad = GST_AGGREGATOR_PAD(
+	    gst_pad_new_from_template(gst_element_class_get_pad_template(klass, "gpmf"), "gpmf"));
+	gst_element_add_pad(GST_ELEMENT(self), GST_PAD(self->videopad));
+	gst_element_add_pad(GST_ELEMENT(self), GST_PAD(self->gpmfpad));
+	gst_pad_add_probe(GST_PAD(self->videopad),
+			  static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+			  gst_gpmf_attach_video_probe, self, nullptr);
+	self->state = new GstGpmfAttachState(self);
+}
+
+static void gst_gpmf_attach_finalize(GObject *object)
+{
+	auto *self = GST_GPMF_ATTACH(object);
+	delete self->state;
+	self->state = nullptr;
+	G_OBJECT_CLASS(gst_gpmf_attach_parent_class)->finalize(object);
+}
+
+static void gst_gpmf_attach_class_init(GstGpmfAttachClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+	GstElementClass *element_class = GST_ELEMENT_CLASS(klass);
+	GstAggregatorClass *aggregator_class = GST_AGGREGATOR_CLASS(klass);
+
+	object_class->set_property = gst_gpmf_attach_set_property;
+	object_class->get_property = gst_gpmf_attach_get_property;
+	object_class->finalize = gst_gpmf_attach_finalize;
+
+	aggregator_class->aggregate = GST_DEBUG_FUNCPTR(gst_gpmf_attach_aggregate);
+	aggregator_class->sink_event = GST_DEBUG_FUNCPTR(gst_gpmf_attach_sink_event);
+	aggregator_class->sink_event_pre_queue = GST_DEBUG_FUNCPTR(gst_gpmf_attach_sink_event_pre_queue);
+	aggregator_class->sink_query = GST_DEBUG_FUNCPTR(gst_gpmf_attach_sink_query);
+	aggregator_class->sink_query_pre_queue = GST_DEBUG_FUNCPTR(gst_gpmf_attach_sink_query_pre_queue);
+	aggregator_class->src_query = GST_DEBUG_FUNCPTR(gst_gpmf_attach_src_query);
+	aggregator_class->negotiate = GST_DEBUG_FUNCPTR(gst_gpmf_attach_negotiate);
+	aggregator_class->get_next_time = GST_DEBUG_FUNCPTR(gst_gpmf_attach_get_next_time);
+	aggregator_class->flush = GST_DEBUG_FUNCPTR(gst_gpmf_attach_flush);
+	aggregator_class->start = GST_DEBUG_FUNCPTR(gst_gpmf_attach_start);
+	aggregator_class->stop = GST_DEBUG_FUNCPTR(gst_gpmf_attach_stop);
+
+	const auto playing =
+	    static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+	/**
+	 * GstGpmfAttach:attach-record:
+	 *
+	 * Whether the meta holds the frame's NDJSON payload record (field `record`), besides the
+	 * typed fields. Writing it is most of the element's work.
+	 *
+	 * Since: 0.1
+	 */
+	g_object_class_install_property(
+	    object_class, PROP_ATTACH_RECORD,
+	    g_param_spec_boolean("attach-record", "Attach record",
+				 "Put the frame's telemetry as an NDJSON \"payload\" record (gpmfparse's, for the "
+				 "frame's span) in the GstGpmfMeta's \"record\" field, besides the typed fields.",
+				 TRUE, playing));
+	/**
+	 * GstGpmfAttach:streams:
+	 *
+	 * The streams to decode and attach, by FourCC (e.g. "GPS5,ACCL,FACE"); empty attaches every
+	 * stream. The typed fields come from these streams only. Applies from the next payload.
+	 *
+	 * Since: 0.1
+	 */
+	g_object_class_install_property(
+	    object_class, PROP_STREAMS,
+	    g_param_spec_string("streams", "Streams",
+				"Comma-separated FourCCs of the streams to attach, e.g. \"GPS5,ACCL,FACE\" (case "
+				"sensitive; shorter keys are padded with spaces). Empty attaches every stream.",
+				"", playing));
+	/**
+	 * GstGpmfAttach:faces:
+	 *
+	 * Whether the faces the camera detected (FACE) become #GstVideoRegionOfInterestMeta of type
+	 * "face" on the frames (needs width and height in the video caps).
+	 *
+	 * Since: 0.1
+	 */
+	g_object_class_install_property(
+	    object_class, PROP_FACES,
+	    g_param_spec_boolean("faces", "Faces",
+				 "Put a GstVideoRegionOfInterestMeta of type \"face\" on the frame for each face the "
+				 "camera detected (FACE), in pixels of the video caps' width and height.",
+				 TRUE, playing));
+	/**
+	 * GstGpmfAttach:max-delay:
+	 *
+	 * How long a frame may wait for its telemetry, in nanoseconds of video past the frame's end:
+	 * once the video has run that far, the frame goes out with the telemetry there is (and the
+	 * element warns once). GST_CLOCK_TIME_NONE waits for the telemetry however long it takes.
+	 *
+	 * Since: 0.1
+	 */
+	g_object_class_install_property(
+	    object_class, PROP_MAX_DELAY,
+	    g_param_spec_uint64("max-delay", "Maximum delay",
+				"Longest a frame waits for its telemetry, in nanoseconds of video past the frame's "
+				"end; then it goes out with the telemetry there is. GPMF payloads last a second, so "
+				"frames wait about that long. -1 (GST_CLOCK_TIME_NONE): no limit.",
+				0, G_MAXUINT64, 2 * GST_SECOND, playing));
+
+	gst_element_class_add_pad_template(element_class, gst_pad_template_new_from_static_pad_template_with_gtype(
+								  &video_template, GST_TYPE_AGGREGATOR_PAD));
+	gst_element_class_add_pad_template(element_class, gst_pad_template_new_from_static_pad_template_with_gtype(
+								  &gpmf_template, GST_TYPE_AGGREGATOR_PAD));
+	gst_element_class_add_pad_template(element_class, gst_pad_template_new_from_static_pad_template_with_gtype(
+								  &src_template, GST_TYPE_AGGREGATOR_PAD));
+	gst_element_class_set_static_metadata(
+	    element_class, "GoPro GPMF telemetry on video frames", "Video/Metadata/Combiner",
+	    "Attaches to every video frame the GoPro GPMF telemetry of its time (GstGpmfMeta) and the "
+	    "faces the camera detected (GstVideoRegionOfInterestMeta)",
+	    "The gst-gpmf authors");
+	gst_gpmf_meta_register();
+}
