@@ -4,11 +4,10 @@
 // telemetry has arrived, then sent on with a GstGpmfMeta and their faces.
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <string>
-#include <cstdio>
-#include <cstdlib>
 
 #include <gst/video/video.h>
 
@@ -34,12 +33,11 @@ namespace
 // back further, FACE's TIMO): payloads last a second and sample times are fitted across them.
 constexpr Ns kMinLead = Ns(GST_SECOND);
 
-// The gpmf pad holds back its upstream when this many payloads wait beyond the video.
-constexpr std::size_t kMaxPayloadsAhead = 64;
-// aggregate() takes at most so many buffers from each pad, so many times, before it sends frames
-// on and returns.
-constexpr int kMaxRounds = 4;
-constexpr int kMaxTakes = 8;
+// aggregate() takes at most so many frames before it sends frames on and returns.
+constexpr int kMaxTakes = 16;
+// Once the video has ended, aggregate() waits this long at a time for the telemetry of the last
+// frames.
+constexpr std::chrono::milliseconds kEndWait{100};
 
 struct Snapshot {
 	bool attachRecord = true;
@@ -140,62 +138,60 @@ void gst_gpmf_attach_read_header(GstGpmfAttach *self, const GstTagList *tags)
 	}
 }
 
-void gst_gpmf_attach_set_raw(GstGpmfAttach *self, bool raw)
+// An item of the gpmf pad's input, in order: a payload (or a piece of a raw dump) decoded into
+// the store, or what changes how the next ones are read.
+static void gst_gpmf_attach_take_input(GstGpmfAttach *self, GstGpmfAttachInput &in)
 {
+	using Kind = GstGpmfAttachInput::Kind;
 	GstGpmfAttachState &st = *self->state;
-	st.rawInput = raw;
-	if (raw)
-		st.gpmfMap = {}; // a dump is timed from zero
-}
-
-void gst_gpmf_attach_set_gpmf_segment(GstGpmfAttach *self, const GstSegment *segment)
-{
-	GstGpmfAttachState &st = *self->state;
-	if (!st.rawInput)
-		st.gpmfMap = timeMap(*segment);
-}
-
-void gst_gpmf_attach_reset_telemetry(GstGpmfAttach *self)
-{
-	GstGpmfAttachState &st = *self->state;
-	st.session.reset();
-	st.telemetry.clear();
-	st.gpmfMap = {};
-	st.gpmfEos = st.gpmfAbsent = false;
-}
-
-void gst_gpmf_attach_end_telemetry(GstGpmfAttach *self, bool absent)
-{
-	GstGpmfAttachState &st = *self->state;
-	if (st.rawInput)
-		st.session.endRaw();
-	st.session.flush();
-	st.gpmfEos = true;
-	st.gpmfAbsent = st.gpmfAbsent || absent;
-}
-
-// A buffer of the gpmf pad: a payload (or a piece of a raw dump) decoded into the store, or a
-// gap buffer (GstAggregator's form of a GAP event).
-static void gst_gpmf_attach_take_gpmf(GstGpmfAttach *self, GstBuffer *buffer)
-{
-	GstGpmfAttachState &st = *self->state;
-	const GstClockTime pts = GST_BUFFER_PTS(buffer), duration = GST_BUFFER_DURATION(buffer);
-	if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_GAP) && gst_buffer_get_size(buffer) == 0) {
-		// (The element's own wake-ups last nothing.)
-		if (GST_CLOCK_TIME_IS_VALID(pts) && GST_CLOCK_TIME_IS_VALID(duration) && duration > 0)
-			st.telemetry.addGap(st.gpmfMap.toRunning(Ns(pts)), st.gpmfMap.toRunning(Ns(pts + duration)));
-		return;
-	}
-	BufferMap map(buffer);
-	if (!map) {
-		GST_WARNING_OBJECT(self, "cannot map a gpmf buffer");
-		return;
-	}
-	if (st.rawInput)
-		st.session.pushRaw(map.bytes());
-	else
+	switch (in.kind) {
+	case Kind::Buffer: {
+		BufferMap map(in.buffer);
+		if (!map) {
+			GST_WARNING_OBJECT(self, "cannot map a gpmf buffer");
+			break;
+		}
+		if (st.rawInput) {
+			st.session.pushRaw(map.bytes());
+			break;
+		}
+		const GstClockTime pts = GST_BUFFER_PTS(in.buffer), duration = GST_BUFFER_DURATION(in.buffer);
 		st.session.pushPayload(map.bytes(), GST_CLOCK_TIME_IS_VALID(pts) ? pts : gpmf::kNoTime,
 				       GST_CLOCK_TIME_IS_VALID(duration) ? duration : gpmf::kNoTime);
+		break;
+	}
+	case Kind::Caps:
+		st.rawInput = in.raw;
+		if (st.rawInput)
+			st.gpmfMap = {}; // a dump is timed from zero
+		break;
+	case Kind::Segment:
+		if (!st.rawInput)
+			st.gpmfMap = timeMap(in.segment);
+		break;
+	case Kind::Tags:
+		gst_gpmf_attach_read_header(self, in.tags);
+		break;
+	case Kind::Gap:
+		if (GST_CLOCK_TIME_IS_VALID(in.pts) && GST_CLOCK_TIME_IS_VALID(in.duration))
+			st.telemetry.addGap(st.gpmfMap.toRunning(Ns(in.pts)), st.gpmfMap.toRunning(Ns(in.pts + in.duration)));
+		break;
+	case Kind::Eos:
+		if (st.rawInput)
+			st.session.endRaw();
+		st.session.flush();
+		st.gpmfEos = true;
+		break;
+	case Kind::Absent:
+		st.gpmfAbsent = st.gpmfEos = true;
+		break;
+	case Kind::Reset:
+		st.session.reset();
+		st.telemetry.clear();
+		st.gpmfMap = {};
+		st.gpmfEos = st.gpmfAbsent = false;
+		break;
+	}
 }
 
 /* Output. */
@@ -282,9 +278,11 @@ static void gst_gpmf_attach_take_frame(GstGpmfAttach *self, GstBuffer *buffer)
 	GstGpmfAttachState &st = *self->state;
 	const GstClockTime pts = GST_BUFFER_PTS(buffer);
 	if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_GAP) && gst_buffer_get_size(buffer) == 0) {
-		// A GAP event GstAggregator turned into a buffer: a GAP event again on the way out.
-		if (GST_CLOCK_TIME_IS_VALID(pts))
-			gst_gpmf_attach_queue_event(self, gst_event_new_gap(pts, GST_BUFFER_DURATION(buffer)));
+		// A GAP event GstAggregator turned into a buffer: a GAP event again on the way out
+		// (not the element's own wake-ups, which last nothing).
+		const GstClockTime duration = GST_BUFFER_DURATION(buffer);
+		if (GST_CLOCK_TIME_IS_VALID(pts) && duration != 0)
+			gst_gpmf_attach_queue_event(self, gst_event_new_gap(pts, duration));
 		gst_buffer_unref(buffer);
 		return;
 	}
@@ -563,8 +561,6 @@ void gst_gpmf_attach_reset(GstGpmfAttach *self, bool telemetry)
 	{
 		std::lock_guard lock(st.lock);
 		st.seenVideoFlushes = st.videoFlushes;
-		if (telemetry)
-			st.seenGpmfFlushes = st.gpmfFlushes;
 	}
 	if (telemetry) {
 		st.session.discard();
@@ -581,51 +577,32 @@ GstFlowReturn gst_gpmf_attach_aggregate(GstAggregator *aggregator, gboolean time
 	try {
 		const Snapshot snap = gst_gpmf_attach_snapshot(self);
 
-		std::uint64_t videoFlushes, gpmfFlushes;
+		std::uint64_t videoFlushes;
 		{
 			std::lock_guard lock(st.lock);
 			videoFlushes = st.videoFlushes;
-			gpmfFlushes = st.gpmfFlushes;
 		}
 		if (videoFlushes != st.seenVideoFlushes)
 			gst_gpmf_attach_reset(self, false); // the video alone was flushed
-		if (gpmfFlushes != st.seenGpmfFlushes) {
-			st.seenGpmfFlushes = gpmfFlushes; // the telemetry alone was flushed
-			st.session.discard();
-			st.telemetry.clear();
-			st.gpmfEos = st.gpmfAbsent = false;
-		}
 
-		// Both pads, until neither has more (a pop makes room upstream, which may push again):
-		// qtdemux feeds both from one thread, so a frame's telemetry may come just after it.
-		// Memory stays bounded: telemetry far ahead of the video waits in its pad (and its
-		// upstream with it) until the video catches up.
-		// A few at a time: the events queued behind them are handled between two calls.
-		bool videoEos = false;
-		for (int round = 0; round < kMaxRounds; round++) {
-			bool took = false;
-			for (int n = 0; n < kMaxTakes; n++) {
-				GstBuffer *buffer = gst_aggregator_pad_pop_buffer(self->videopad);
-				if (!buffer)
-					break;
-				gst_gpmf_attach_take_frame(self, buffer);
-				took = true;
-			}
-			videoEos = gst_aggregator_pad_is_eos(self->videopad);
-			for (int n = 0; n < kMaxTakes && (videoEos || st.telemetry.payloadsFrom(st.videoSeenEnd) < kMaxPayloadsAhead);
-			     n++) {
-				GstBuffer *buffer = gst_aggregator_pad_pop_buffer(self->gpmfpad);
-				if (!buffer)
-					break;
-				if (getenv("ATTACH_TRACE")) fprintf(stderr, "T gpmf %zu\n", gst_buffer_get_size(buffer));
-				gst_gpmf_attach_take_gpmf(self, buffer);
-				gst_buffer_unref(buffer);
-				took = true;
-			}
-			if (!took)
+		// The frames first, then the gpmf pad's input: whatever came there before a frame
+		// (qtdemux feeds both from one thread) is then taken with it.
+		for (int n = 0; n < kMaxTakes; n++) {
+			GstBuffer *buffer = gst_aggregator_pad_pop_buffer(self->videopad);
+			if (!buffer)
 				break;
+			gst_gpmf_attach_take_frame(self, buffer);
 		}
-		if (getenv("ATTACH_TRACE")) fprintf(stderr, "T aggregate video %.3f held %zu\n", st.videoSeenEnd / 1e9, st.held.size());
+		const bool videoEos = gst_aggregator_pad_is_eos(self->videopad);
+		std::deque<GstGpmfAttachInput> input;
+		{
+			std::lock_guard lock(st.lock);
+			input.swap(st.pending);
+			st.pendingBuffers = 0;
+		}
+		for (GstGpmfAttachInput &in : input)
+			gst_gpmf_attach_take_input(self, in);
+		input.clear();
 
 		const GstFlowReturn ret = gst_gpmf_attach_release(self, snap, timeout, false);
 
@@ -640,11 +617,23 @@ GstFlowReturn gst_gpmf_attach_aggregate(GstAggregator *aggregator, gboolean time
 		if (keep != kNoNs)
 			st.telemetry.prune(keep);
 
+		const bool done = videoEos && st.held.empty();
+		{
+			std::unique_lock lock(st.lock);
+			st.payloadsAhead = st.telemetry.payloadsFrom(st.videoSeenEnd);
+			st.videoDone = done || ret == GST_FLOW_EOS;
+			st.moved.notify_all();
+			if (videoEos && !done && ret == GST_FLOW_OK) {
+				// The last frames wait for their telemetry: wait for the gpmf pad (a while at
+				// a time; GstAggregator calls again, its pads having ended).
+				st.moved.wait_for(lock, kEndWait, [&st]() {
+					return !st.pending.empty() || st.stopping || st.gpmfFlushing;
+				});
+			}
+		}
 		if (ret != GST_FLOW_OK)
 			return ret;
-		if (videoEos && st.held.empty())
-			return GST_FLOW_EOS;
-		return GST_FLOW_OK;
+		return done ? GST_FLOW_EOS : GST_FLOW_OK;
 	} catch (const std::bad_alloc &) {
 		GST_ELEMENT_ERROR(self, CORE, FAILED, ("Out of memory while attaching GPMF telemetry"), ("aggregate"));
 	} catch (const std::exception &e) {

@@ -4,11 +4,13 @@
 // events, queries, properties) and gstgpmfattach-output.cpp (aggregate(): frames out, metas on).
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gst/gst.h>
@@ -30,6 +32,45 @@ struct GstGpmfAttachSettings {
 	std::uint64_t version = 0; ///< changes with streams (the session's options)
 };
 
+/// What the gpmf pad received, in stream order, for the aggregator's thread. Owns its
+/// references.
+struct GstGpmfAttachInput {
+	enum class Kind {
+		Buffer,	 ///< a payload (or a piece of a raw dump)
+		Caps,	 ///< `raw`: a raw GPMF dump (application/x-gpmf), else timed payloads
+		Segment, ///< segment
+		Tags,	 ///< tags (the udta atoms: the header)
+		Gap,	 ///< [pts, pts + duration) holds no telemetry
+		Eos,	 ///< the telemetry ended
+		Absent,	 ///< the gpmf pad is not linked: no telemetry will come
+		Reset,	 ///< a flush or a new stream: what came before is gone
+	};
+
+	explicit GstGpmfAttachInput(Kind k) : kind(k) { gst_segment_init(&segment, GST_FORMAT_TIME); }
+	GstGpmfAttachInput(GstGpmfAttachInput &&other) noexcept
+	    : kind(other.kind), buffer(std::exchange(other.buffer, nullptr)), tags(std::exchange(other.tags, nullptr)),
+	      segment(other.segment), raw(other.raw), pts(other.pts), duration(other.duration)
+	{
+	}
+	GstGpmfAttachInput(const GstGpmfAttachInput &) = delete;
+	GstGpmfAttachInput &operator=(const GstGpmfAttachInput &) = delete;
+	GstGpmfAttachInput &operator=(GstGpmfAttachInput &&) = delete;
+	~GstGpmfAttachInput()
+	{
+		if (buffer)
+			gst_buffer_unref(buffer);
+		if (tags)
+			gst_tag_list_unref(tags);
+	}
+
+	Kind kind;
+	GstBuffer *buffer = nullptr;
+	GstTagList *tags = nullptr;
+	GstSegment segment;
+	bool raw = false;
+	GstClockTime pts = GST_CLOCK_TIME_NONE, duration = GST_CLOCK_TIME_NONE;
+};
+
 /// The output side: a frame waiting for its telemetry, or one of the video pad's serialized
 /// events, kept in order with the frames. Owns its reference.
 struct GstGpmfAttachHeld {
@@ -42,10 +83,17 @@ struct GstGpmfAttachHeld {
 /*
  * C++ state of the element (GObject zero-fills the instance, so it lives here).
  *
+ * GstAggregator calls aggregate() only once every pad holds data or has ended. GPMF comes once a
+ * second, from qtdemux's thread, which also feeds the video: waiting on both pads would stall one
+ * on the other. So the gpmf pad's buffers and events are taken before GstAggregator queues them,
+ * in the gpmf pad's upstream thread, into `pending`, and GstAggregator is told the gpmf pad has
+ * ended (an EOS of the element's own): it aggregates on the video alone, and aggregate() takes
+ * `pending` with each frame.
+ *
  * Threads: the aggregator's thread (aggregate(), the serialized events and queries it hands to
  * sink_event and sink_query, and flush/start/stop while that thread is stopped) owns everything
- * below "aggregate thread". The pads' upstream threads only touch what `lock` guards (the video
- * pad's probe, sink_event_pre_queue). Nothing calls into GstAggregator with `lock` held.
+ * below "aggregate thread". The pads' upstream threads touch only what `lock` guards. Nothing
+ * calls into GstAggregator with `lock` held.
  */
 struct GstGpmfAttachState {
 	explicit GstGpmfAttachState(GstGpmfAttach *self);
@@ -56,12 +104,16 @@ struct GstGpmfAttachState {
 
 	// Guarded by `lock`.
 	std::mutex lock;
-	bool absentSent = false;	///< the gpmf pad was found unlinked and ended
-	bool wakeupSent = false;	///< a wake-up GAP is on its way into the gpmf pad
-	bool gpmfEnded = false;		///< the gpmf pad got EOS
+	std::condition_variable moved;	///< pending grew or was taken; flushing, stopping, ended
+	std::deque<GstGpmfAttachInput> pending;
+	std::size_t pendingBuffers = 0; ///< Buffer items in pending
+	std::size_t payloadsAhead = 0;	///< stored payloads past the video (published by aggregate())
+	bool gpmfFlushing = false;
+	bool stopping = false;		///< going to READY: nothing waits any more
+	bool videoDone = false;		///< the output ended: the telemetry is no longer wanted
+	bool eosInjected = false;	///< GstAggregator was told the gpmf pad ended
+	bool absentSent = false;	///< the gpmf pad was found unlinked
 	std::uint64_t videoFlushes = 0; ///< FLUSH_STOPs on the video pad
-	std::uint64_t gpmfFlushes = 0;	///< and on the gpmf pad
-	std::uint64_t videoEventsQueued = 0, videoEventsDone = 0; ///< serialized, on the video pad
 
 	// Aggregate thread.
 	gpmf::Session session;
@@ -73,14 +125,13 @@ struct GstGpmfAttachState {
 	bool rawInput = false;
 	bool gpmfEos = false, gpmfAbsent = false;
 	std::uint64_t appliedVersion = ~std::uint64_t(0);
-	std::uint64_t seenVideoFlushes = 0, seenGpmfFlushes = 0;
+	std::uint64_t seenVideoFlushes = 0;
 	gpmf::attach::Ns videoSeenEnd = gpmf::attach::kNoNs; ///< latest end of a frame taken
 	gpmf::attach::Ns videoLow = gpmf::attach::kNoNs;     ///< no later frame starts before this
 	gint width = 0, height = 0;			      ///< of the caps in force on the output
 	gint fpsN = 0, fpsD = 1;			      ///< of the video's caps (frames without duration)
 	std::optional<int> tzOffset;			      ///< minutes, from the header's TZON
 	std::vector<GstEvent *> pendingTags;		      ///< pushed once the output has caps
-	GstFlowReturn sessionFlow = GST_FLOW_OK;
 	// Each said once per stream.
 	bool saidAbsent = false, saidNone = false, saidEnded = false, saidLate = false, saidUntimed = false;
 };
@@ -104,13 +155,5 @@ GstFlowReturn gst_gpmf_attach_drain(GstGpmfAttach *self);
 void gst_gpmf_attach_reset(GstGpmfAttach *self, bool telemetry);
 /// The session's handler: decoded payloads into the telemetry store.
 bool gst_gpmf_attach_on_session_event(GstGpmfAttach *self, gpmf::SessionEvent &event);
-/// The gpmf pad's caps: raw dump (application/x-gpmf) or timed payloads.
-void gst_gpmf_attach_set_raw(GstGpmfAttach *self, bool raw);
-/// The gpmf pad's segment: how its times become running time.
-void gst_gpmf_attach_set_gpmf_segment(GstGpmfAttach *self, const GstSegment *segment);
-/// A new telemetry stream: what came before is forgotten.
-void gst_gpmf_attach_reset_telemetry(GstGpmfAttach *self);
-/// The telemetry ended (EOS on the gpmf pad); `absent`: it never came (the pad is not linked).
-void gst_gpmf_attach_end_telemetry(GstGpmfAttach *self, bool absent);
 /// The header's udta atoms in a tag list: the camera's time zone.
 void gst_gpmf_attach_read_header(GstGpmfAttach *self, const GstTagList *tags);

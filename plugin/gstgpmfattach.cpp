@@ -53,8 +53,6 @@
 
 #include "gstgpmfattach.h"
 
-#include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <new>
 #include <string>
@@ -81,9 +79,13 @@ enum {
 	PROP_MAX_DELAY,
 };
 
-// Fields marking the events the element sends into its own gpmf pad.
-constexpr const char *kWakeupField = "gpmfattach-wakeup";
+// Fields marking the events the element makes: its gpmf pad's EOS for GstAggregator, and the
+// one that says the gpmf pad is not linked.
+constexpr const char *kOwnField = "gpmfattach-own";
 constexpr const char *kAbsentField = "gpmfattach-absent";
+
+// The gpmf pad holds back its upstream when this many payloads wait beyond the video.
+constexpr std::size_t kMaxPayloadsAhead = 64;
 
 // "ACCL, GYRO;GPS5" -> FourCCs (as gpmfparse's streams property reads them).
 std::vector<gpmf::FourCC> parseStreams(GObject *owner, const gchar *text)
@@ -220,120 +222,191 @@ static void gst_gpmf_attach_get_property(GObject *object, guint prop_id, GValue 
 	}
 }
 
-/* What the pads receive before GstAggregator queues it (their upstream threads). */
+/* The gpmf pad's input, taken in its upstream thread (see GstGpmfAttachState). */
 
-static void gst_gpmf_attach_wake_up(GstGpmfAttach *self, bool always);
+// Tells GstAggregator the gpmf pad has ended, so that it aggregates on the video alone.
+static void gst_gpmf_attach_end_gpmf_pad(GstGpmfAttach *self)
+{
+	GstAggregator *aggregator = GST_AGGREGATOR(self);
+	GST_AGGREGATOR_CLASS(gst_gpmf_attach_parent_class)
+	    ->sink_event_pre_queue(aggregator, self->gpmfpad, markEvent(gst_event_new_eos(), kOwnField));
+}
+
+static GstFlowReturn gst_gpmf_attach_gpmf_flow(const GstGpmfAttachState &st)
+{
+	if (st.gpmfFlushing || st.stopping)
+		return GST_FLOW_FLUSHING;
+	return st.videoDone ? GST_FLOW_EOS : GST_FLOW_OK;
+}
+
+static GstFlowReturn gst_gpmf_attach_take_buffer(GstGpmfAttach *self, GstBuffer *buffer)
+{
+	GstGpmfAttachState &st = *self->state;
+	std::unique_lock lock(st.lock);
+	// Memory stays bounded: upstream waits while the telemetry is far ahead of the video.
+	st.moved.wait(lock, [&st]() {
+		return st.gpmfFlushing || st.stopping || st.videoDone ||
+		       st.pendingBuffers + st.payloadsAhead < kMaxPayloadsAhead;
+	});
+	const GstFlowReturn ret = gst_gpmf_attach_gpmf_flow(st);
+	if (ret != GST_FLOW_OK)
+		return ret;
+	GstGpmfAttachInput input(GstGpmfAttachInput::Kind::Buffer);
+	input.buffer = gst_buffer_ref(buffer);
+	st.pending.push_back(std::move(input));
+	st.pendingBuffers++;
+	return GST_FLOW_OK;
+}
+
+static GstPadProbeReturn gst_gpmf_attach_gpmf_probe(GstPad *, GstPadProbeInfo *info, gpointer user_data)
+{
+	auto *self = GST_GPMF_ATTACH(user_data);
+	GST_PAD_PROBE_INFO_FLOW_RETURN(info) = gst_gpmf_attach_guard(self, GST_FLOW_ERROR, "gpmf probe", [&]() {
+		GstFlowReturn ret = GST_FLOW_OK;
+		if (GstBuffer *buffer = gst_pad_probe_info_get_buffer(info)) {
+			ret = gst_gpmf_attach_take_buffer(self, buffer);
+		} else if (GstBufferList *list = gst_pad_probe_info_get_buffer_list(info)) {
+			const guint n = gst_buffer_list_length(list);
+			for (guint i = 0; i < n && ret == GST_FLOW_OK; i++)
+				ret = gst_gpmf_attach_take_buffer(self, gst_buffer_list_get(list, i));
+		}
+		return ret;
+	});
+	// Taken: GstAggregator never sees the gpmf pad's buffers.
+	gst_mini_object_unref(GST_MINI_OBJECT_CAST(GST_PAD_PROBE_INFO_DATA(info)));
+	GST_PAD_PROBE_INFO_DATA(info) = nullptr;
+	return GST_PAD_PROBE_HANDLED;
+}
+
+// The gpmf pad's events: into `pending`, in order with its buffers. Only flushes (GstAggregator
+// counts them on every pad) and the element's own EOS go on to GstAggregator.
+static GstFlowReturn gst_gpmf_attach_gpmf_event(GstGpmfAttach *self, GstEvent *event)
+{
+	using Kind = GstGpmfAttachInput::Kind;
+	GstGpmfAttachState &st = *self->state;
+	GstAggregatorClass *parent = GST_AGGREGATOR_CLASS(gst_gpmf_attach_parent_class);
+	GstAggregator *aggregator = GST_AGGREGATOR(self);
+	switch (GST_EVENT_TYPE(event)) {
+	case GST_EVENT_FLUSH_START: {
+		{
+			std::lock_guard lock(st.lock);
+			st.gpmfFlushing = true;
+			st.pending.clear();
+			st.pendingBuffers = 0;
+			st.moved.notify_all();
+		}
+		return parent->sink_event_pre_queue(aggregator, self->gpmfpad, event);
+	}
+	case GST_EVENT_FLUSH_STOP: {
+		{
+			std::lock_guard lock(st.lock);
+			st.gpmfFlushing = false;
+			st.videoDone = false;
+			st.pending.clear();
+			st.pendingBuffers = 0;
+			st.pending.emplace_back(Kind::Reset);
+		}
+		const GstFlowReturn ret = parent->sink_event_pre_queue(aggregator, self->gpmfpad, event);
+		gst_gpmf_attach_end_gpmf_pad(self); // the flush undid it
+		return ret;
+	}
+	default:
+		break;
+	}
+
+	std::lock_guard lock(st.lock);
+	switch (GST_EVENT_TYPE(event)) {
+	case GST_EVENT_STREAM_START:
+		st.pending.emplace_back(Kind::Reset);
+		break;
+	case GST_EVENT_CAPS: {
+		GstCaps *caps;
+		gst_event_parse_caps(event, &caps);
+		const GstStructure *s = gst_caps_get_structure(caps, 0);
+		GstGpmfAttachInput input(Kind::Caps);
+		input.raw = s && gst_structure_has_name(s, "application/x-gpmf");
+		st.pending.push_back(std::move(input));
+		break;
+	}
+	case GST_EVENT_SEGMENT: {
+		const GstSegment *segment;
+		gst_event_parse_segment(event, &segment);
+		GstGpmfAttachInput input(Kind::Segment);
+		gst_segment_copy_into(segment, &input.segment);
+		st.pending.push_back(std::move(input));
+		break;
+	}
+	case GST_EVENT_TAG: {
+		GstTagList *tags;
+		gst_event_parse_tag(event, &tags);
+		GstGpmfAttachInput input(Kind::Tags);
+		input.tags = gst_tag_list_ref(tags);
+		st.pending.push_back(std::move(input));
+		break;
+	}
+	case GST_EVENT_GAP: {
+		GstGpmfAttachInput input(Kind::Gap);
+		gst_event_parse_gap(event, &input.pts, &input.duration);
+		st.pending.push_back(std::move(input));
+		break;
+	}
+	case GST_EVENT_EOS:
+		st.pending.emplace_back(eventMarked(event, kAbsentField) ? Kind::Absent : Kind::Eos);
+		break;
+	default:
+		break;
+	}
+	st.moved.notify_all(); // aggregate() may wait for the telemetry of the last frames
+	const GstFlowReturn ret = gst_gpmf_attach_gpmf_flow(st);
+	gst_event_unref(event);
+	return ret == GST_FLOW_EOS ? GST_FLOW_OK : ret;
+}
 
 static GstFlowReturn gst_gpmf_attach_sink_event_pre_queue(GstAggregator *aggregator, GstAggregatorPad *pad,
 							   GstEvent *event)
 {
 	auto *self = GST_GPMF_ATTACH(aggregator);
-	gst_gpmf_attach_guard(self, 0, "sink_event_pre_queue", [&]() {
-		GstGpmfAttachState &st = *self->state;
+	GstGpmfAttachState &st = *self->state;
+	if (pad == self->gpmfpad)
+		return gst_gpmf_attach_guard(self, GST_FLOW_ERROR, "gpmf event",
+					     [&]() { return gst_gpmf_attach_gpmf_event(self, event); });
+	if (GST_EVENT_TYPE(event) == GST_EVENT_FLUSH_START) {
 		std::lock_guard lock(st.lock);
-		switch (GST_EVENT_TYPE(event)) {
-		case GST_EVENT_FLUSH_STOP:
-			// The aggregator's thread may be running: it resets what it owns when it sees this.
-			if (pad == self->gpmfpad) {
-				st.gpmfFlushes++;
-				st.wakeupSent = false; // the flush emptied the pad
-				st.gpmfEnded = false;
-			} else {
-				st.videoFlushes++;
-				st.absentSent = false;
-				st.videoEventsDone = st.videoEventsQueued; // the flush dropped those queued
-			}
-			break;
-		case GST_EVENT_STREAM_START:
-			if (pad == self->gpmfpad)
-				st.gpmfEnded = false;
-			break;
-		case GST_EVENT_EOS:
-			if (pad == self->gpmfpad)
-				st.gpmfEnded = true;
-			break;
-		default:
-			break;
-		}
-		if (pad == self->videopad && isSerialized(event) && GST_EVENT_TYPE(event) != GST_EVENT_FLUSH_STOP)
-			st.videoEventsQueued++;
-		return 0;
-	});
+		st.moved.notify_all(); // aggregate() may wait for telemetry: the flush stops it
+	} else if (GST_EVENT_TYPE(event) == GST_EVENT_FLUSH_STOP) {
+		// The aggregator's thread may be running: it drops its frames when it sees this.
+		std::lock_guard lock(st.lock);
+		st.videoFlushes++;
+		st.videoDone = false;
+		st.absentSent = false;
+		st.moved.notify_all();
+	}
 	return GST_AGGREGATOR_CLASS(gst_gpmf_attach_parent_class)->sink_event_pre_queue(aggregator, pad, event);
 }
 
-// Sends an event the element makes into its own gpmf pad, unless that pad's upstream is
-// pushing right now (then data is on its way anyway). The video's upstream thread.
-static bool gst_gpmf_attach_send_to_gpmf(GstGpmfAttach *self, GstEvent *event)
-{
-	GstPad *pad = GST_PAD(self->gpmfpad);
-	if (!GST_PAD_STREAM_TRYLOCK(pad)) {
-		if (getenv("ATTACH_TRACE")) fprintf(stderr, "T trylock failed\n");
-		gst_event_unref(event);
-		return false;
-	}
-	const bool sent = gst_pad_send_event(pad, event);
-	if (getenv("ATTACH_TRACE")) fprintf(stderr, "T sent %d\n", sent);
-	GST_PAD_STREAM_UNLOCK(pad);
-	return sent;
-}
-
-// Whenever the gpmf pad holds nothing, a GAP of no duration marked as the element's own gives it
-// a gap buffer to show, so that GstAggregator calls aggregate(). One at a time; none once the
-// gpmf pad has data or has ended. From the video's upstream thread.
-static void gst_gpmf_attach_wake_up(GstGpmfAttach *self, bool always)
-{
-	GstGpmfAttachState &st = *self->state;
-	if (gst_aggregator_pad_has_buffer(self->gpmfpad))
-		return;
-	// Only when the video could wait: its pad holds a frame, or events that may hide one. (A
-	// gap buffer left in the gpmf pad while the video pad is empty would hold up a gpmf
-	// upstream that also feeds the video.)
-	const bool videoFull = always || gst_aggregator_pad_has_buffer(self->videopad);
-	if (getenv("ATTACH_TRACE")) fprintf(stderr, "T wake? full %d ended %d sent %d ev %d\n", videoFull, st.gpmfEnded, st.wakeupSent, int(st.videoEventsQueued - st.videoEventsDone));
-	{
-		std::lock_guard lock(st.lock);
-		if (st.gpmfEnded || st.wakeupSent || (!videoFull && st.videoEventsQueued == st.videoEventsDone))
-			return;
-		st.wakeupSent = true;
-	}
-	GstClockTime start;
-	{
-		GstObject *pad = GST_OBJECT(self->gpmfpad);
-		GST_OBJECT_LOCK(pad);
-		start = self->gpmfpad->segment.start;
-		GST_OBJECT_UNLOCK(pad);
-	}
-	GST_LOG_OBJECT(self, "the gpmf pad has no data: waking the aggregator");
-	if (!gst_gpmf_attach_send_to_gpmf(self, markEvent(gst_event_new_gap(start, 0), kWakeupField))) {
-		std::lock_guard lock(st.lock);
-		st.wakeupSent = false; // its upstream is pushing, or it is flushing: no need
-	}
-}
-
 /*
- * The video pad's buffers, before they are queued (the video's upstream thread). GstAggregator
- * calls aggregate() only once every pad has data, and GPMF comes once a second, from qtdemux's
- * thread, which also feeds the video: the frames would wait for a gpmf pad that holds nothing
- * (woken up here), or that is not linked (ended here at the first frame).
+ * The video pad's buffers, before they are queued (the video's upstream thread): GstAggregator is
+ * told the gpmf pad has ended before it looks at it, and when the gpmf pad is not linked, the
+ * frames are told no telemetry will come (they do not wait for it).
  */
 static GstPadProbeReturn gst_gpmf_attach_video_probe(GstPad *, GstPadProbeInfo *, gpointer user_data)
 {
 	auto *self = GST_GPMF_ATTACH(user_data);
 	GstGpmfAttachState &st = *self->state;
 	gst_gpmf_attach_guard(self, 0, "video probe", [&]() {
-		if (!gst_pad_is_linked(GST_PAD(self->gpmfpad))) {
-			{
-				std::lock_guard lock(st.lock);
-				if (st.absentSent)
-					return 0;
-				st.absentSent = true;
+		bool inject, absent = false;
+		{
+			std::lock_guard lock(st.lock);
+			inject = !std::exchange(st.eosInjected, true);
+			if (!gst_pad_is_linked(GST_PAD(self->gpmfpad)) && !std::exchange(st.absentSent, true)) {
+				st.pending.emplace_back(GstGpmfAttachInput::Kind::Absent);
+				absent = true;
 			}
-			GST_INFO_OBJECT(self, "the gpmf pad is not linked: no telemetry");
-			gst_gpmf_attach_send_to_gpmf(self, markEvent(gst_event_new_eos(), kAbsentField));
-			return 0;
 		}
-		gst_gpmf_attach_wake_up(self, false);
+		if (absent)
+			GST_INFO_OBJECT(self, "the gpmf pad is not linked: no telemetry");
+		if (inject)
+			gst_gpmf_attach_end_gpmf_pad(self);
 		return 0;
 	});
 	return GST_PAD_PROBE_OK;
@@ -349,65 +422,11 @@ static gboolean gst_gpmf_attach_sink_event(GstAggregator *aggregator, GstAggrega
 		GstGpmfAttachState &st = *self->state;
 		const GstEventType type = GST_EVENT_TYPE(event);
 		if (pad == self->gpmfpad) {
-			// Serialized: from the aggregator's thread, in order with the gpmf buffers.
-			switch (type) {
-			case GST_EVENT_CAPS: {
-				GstCaps *caps;
-				gst_event_parse_caps(event, &caps);
-				const GstStructure *s = gst_caps_get_structure(caps, 0);
-				gst_gpmf_attach_set_raw(self, s && gst_structure_has_name(s, "application/x-gpmf"));
-				gst_event_unref(event);
-				return TRUE;
-			}
-			case GST_EVENT_SEGMENT: {
-				const GstSegment *segment;
-				gst_event_parse_segment(event, &segment);
-				gst_gpmf_attach_set_gpmf_segment(self, segment);
-				return parent->sink_event(aggregator, pad, event);
-			}
-			case GST_EVENT_TAG: {
-				GstTagList *tags;
-				gst_event_parse_tag(event, &tags);
-				gst_gpmf_attach_read_header(self, tags);
-				gst_event_unref(event);
-				return TRUE;
-			}
-			case GST_EVENT_STREAM_START:
-				gst_gpmf_attach_reset_telemetry(self);
-				return parent->sink_event(aggregator, pad, event);
-			case GST_EVENT_GAP:
-				if (eventMarked(event, kWakeupField)) {
-					{
-						std::lock_guard lock(st.lock);
-						st.wakeupSent = false;
-					}
-					// Moot once the frames it was for have been taken: a gap buffer left
-					// alone in the gpmf pad would hold up its next buffer.
-					if (getenv("ATTACH_TRACE")) fprintf(stderr, "T gap video %d\n", gst_aggregator_pad_has_buffer(self->videopad));
-					if (!gst_aggregator_pad_has_buffer(self->videopad) &&
-					    !gst_aggregator_pad_is_eos(self->videopad)) {
-						gst_event_unref(event);
-						return TRUE;
-					}
-				}
-				return parent->sink_event(aggregator, pad, event);
-			case GST_EVENT_EOS:
-				gst_gpmf_attach_end_telemetry(self, eventMarked(event, kAbsentField));
-				return parent->sink_event(aggregator, pad, event);
-			case GST_EVENT_FLUSH_START:
-			case GST_EVENT_FLUSH_STOP:
-				return parent->sink_event(aggregator, pad, event);
-			default:
-				// Nothing of the gpmf pad goes out.
-				gst_event_unref(event);
-				return TRUE;
-			}
+			// Only flushes and the element's own EOS come this far (the rest was taken before
+			// GstAggregator queued it).
+			return parent->sink_event(aggregator, pad, event);
 		}
 
-		if (isSerialized(event) && type != GST_EVENT_FLUSH_STOP) {
-			std::lock_guard lock(st.lock);
-			st.videoEventsDone++;
-		}
 		switch (type) {
 		case GST_EVENT_CAPS:
 			// Serialized: from the aggregator's thread, in order with the frames.
@@ -430,13 +449,7 @@ static gboolean gst_gpmf_attach_sink_event(GstAggregator *aggregator, GstAggrega
 		case GST_EVENT_STREAM_START:
 			st.saidAbsent = st.saidNone = st.saidEnded = st.saidLate = st.saidUntimed = false;
 			return parent->sink_event(aggregator, pad, event);
-		case GST_EVENT_EOS: {
-			const gboolean ret = parent->sink_event(aggregator, pad, event);
-			// aggregate() ends the output, or waits for the telemetry of the last frames:
-			// it must run even if the gpmf pad has nothing.
-			gst_gpmf_attach_wake_up(self, true);
-			return ret;
-		}
+		case GST_EVENT_EOS:
 		case GST_EVENT_GAP:
 		case GST_EVENT_FLUSH_START:
 		case GST_EVENT_FLUSH_STOP:
@@ -454,8 +467,8 @@ static gboolean gst_gpmf_attach_sink_event(GstAggregator *aggregator, GstAggrega
 static gboolean gst_gpmf_attach_sink_query_pre_queue(GstAggregator *aggregator, GstAggregatorPad *pad,
 						     GstQuery *query)
 {
-	// GstAggregator holds a serialized query until the pad's queue is empty, and the gpmf
-	// pad is never empty for long (its token): answer those at once.
+	// The gpmf pad's data never reaches GstAggregator, which would hold a serialized query
+	// until the pad's queue is empty: answer those at once.
 	auto *self = GST_GPMF_ATTACH(aggregator);
 	if (pad == self->gpmfpad)
 		return GST_AGGREGATOR_GET_CLASS(aggregator)->sink_query(aggregator, pad, query);
@@ -566,10 +579,10 @@ static gboolean gst_gpmf_attach_start(GstAggregator *aggregator)
 		GstGpmfAttachState &st = *self->state;
 		{
 			std::lock_guard lock(st.lock);
-			st.absentSent = st.wakeupSent = st.gpmfEnded = false;
-			st.videoFlushes = st.gpmfFlushes = 0;
-			st.seenVideoFlushes = st.seenGpmfFlushes = 0;
-			st.videoEventsQueued = st.videoEventsDone = 0;
+			st.pending.clear();
+			st.pendingBuffers = st.payloadsAhead = 0;
+			st.gpmfFlushing = st.videoDone = st.eosInjected = st.absentSent = false;
+			st.videoFlushes = st.seenVideoFlushes = 0;
 		}
 		gst_gpmf_attach_reset(self, true);
 		st.session.reset();
@@ -588,9 +601,32 @@ static gboolean gst_gpmf_attach_stop(GstAggregator *aggregator)
 {
 	auto *self = GST_GPMF_ATTACH(aggregator);
 	return gst_gpmf_attach_guard(self, gboolean(FALSE), "stop", [&]() -> gboolean {
+		GstGpmfAttachState &st = *self->state;
+		{
+			std::lock_guard lock(st.lock);
+			st.pending.clear();
+			st.pendingBuffers = 0;
+		}
 		gst_gpmf_attach_reset(self, true);
 		return TRUE;
 	});
+}
+
+static GstStateChangeReturn gst_gpmf_attach_change_state(GstElement *element, GstStateChange transition)
+{
+	auto *self = GST_GPMF_ATTACH(element);
+	GstGpmfAttachState &st = *self->state;
+	{
+		// Whatever waits in the gpmf pad's probe or in aggregate() must let go before the pads
+		// and the aggregator's thread stop.
+		std::lock_guard lock(st.lock);
+		if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+			st.stopping = true;
+		else if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+			st.stopping = false;
+		st.moved.notify_all();
+	}
+	return GST_ELEMENT_CLASS(gst_gpmf_attach_parent_class)->change_state(element, transition);
 }
 
 /* GObject. */
@@ -622,9 +658,9 @@ static void gst_gpmf_attach_init(GstGpmfAttach *self)
 	    gst_pad_new_from_template(gst_element_class_get_pad_template(klass, "gpmf"), "gpmf"));
 	gst_element_add_pad(GST_ELEMENT(self), GST_PAD(self->videopad));
 	gst_element_add_pad(GST_ELEMENT(self), GST_PAD(self->gpmfpad));
-	gst_pad_add_probe(GST_PAD(self->videopad),
-			  static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
-			  gst_gpmf_attach_video_probe, self, nullptr);
+	const auto buffers = static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST);
+	gst_pad_add_probe(GST_PAD(self->videopad), buffers, gst_gpmf_attach_video_probe, self, nullptr);
+	gst_pad_add_probe(GST_PAD(self->gpmfpad), buffers, gst_gpmf_attach_gpmf_probe, self, nullptr);
 	self->state = new GstGpmfAttachState(self);
 }
 
@@ -645,6 +681,7 @@ static void gst_gpmf_attach_class_init(GstGpmfAttachClass *klass)
 	object_class->set_property = gst_gpmf_attach_set_property;
 	object_class->get_property = gst_gpmf_attach_get_property;
 	object_class->finalize = gst_gpmf_attach_finalize;
+	element_class->change_state = GST_DEBUG_FUNCPTR(gst_gpmf_attach_change_state);
 
 	aggregator_class->aggregate = GST_DEBUG_FUNCPTR(gst_gpmf_attach_aggregate);
 	aggregator_class->sink_event = GST_DEBUG_FUNCPTR(gst_gpmf_attach_sink_event);
