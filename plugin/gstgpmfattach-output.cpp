@@ -33,6 +33,9 @@ namespace
 // back further, FACE's TIMO): payloads last a second and sample times are fitted across them.
 constexpr Ns kMinLead = Ns(GST_SECOND);
 
+// The latency set when the pipeline is not live and it was left at 0 (see aggregate()).
+constexpr GstClockTime kQueueLatency = 300 * GST_MSECOND;
+
 // aggregate() takes at most so many frames before it sends frames on and returns.
 constexpr int kMaxTakes = 16;
 // Once the video has ended, aggregate() waits this long at a time for the telemetry of the last
@@ -94,9 +97,10 @@ bool gst_gpmf_attach_on_session_event(GstGpmfAttach *self, gpmf::SessionEvent &e
 		for (const gpmf::Diagnostic &d : event.payload->diagnostics)
 			GST_WARNING_OBJECT(self, "payload %" G_GUINT64_FORMAT " partly decoded: %s",
 					   guint64(event.payload->index), d.message().c_str());
-		GST_LOG_OBJECT(self, "payload %" G_GUINT64_FORMAT " at %" GST_TIME_FORMAT, guint64(event.payload->index),
-			       GST_TIME_ARGS(event.pts));
-		st.telemetry.addPayload(*event.payload, event.gps, st.gpmfMap, st.gpmfMap.toRunning(Ns(event.pts)),
+		GST_LOG_OBJECT(self, "payload %" G_GUINT64_FORMAT " at %" GST_TIME_FORMAT,
+			       guint64(event.payload->index), GST_TIME_ARGS(event.pts));
+		st.telemetry.addPayload(*event.payload, event.gps, st.gpmfMap,
+					st.gpmfMap.toRunning(Ns(event.pts)),
 					st.gpmfMap.toRunning(Ns(event.pts + event.duration)));
 		return true;
 	case Kind::Gap:
@@ -105,7 +109,8 @@ bool gst_gpmf_attach_on_session_event(GstGpmfAttach *self, gpmf::SessionEvent &e
 					    st.gpmfMap.toRunning(Ns(event.pts + event.duration)));
 		return true;
 	case Kind::Warning:
-		GST_ELEMENT_WARNING(self, STREAM, DECODE, ("%.*s", int(event.message.size()), event.message.data()),
+		GST_ELEMENT_WARNING(self, STREAM, DECODE,
+				    ("%.*s", int(event.message.size()), event.message.data()),
 				    ("%.*s", int(event.detail.size()), event.detail.data()));
 		return true;
 	default:
@@ -174,7 +179,8 @@ static void gst_gpmf_attach_take_input(GstGpmfAttach *self, GstGpmfAttachInput &
 		break;
 	case Kind::Gap:
 		if (GST_CLOCK_TIME_IS_VALID(in.pts) && GST_CLOCK_TIME_IS_VALID(in.duration))
-			st.telemetry.addGap(st.gpmfMap.toRunning(Ns(in.pts)), st.gpmfMap.toRunning(Ns(in.pts + in.duration)));
+			st.telemetry.addGap(st.gpmfMap.toRunning(Ns(in.pts)),
+					    st.gpmfMap.toRunning(Ns(in.pts + in.duration)));
 		break;
 	case Kind::Eos:
 		if (st.rawInput)
@@ -317,6 +323,12 @@ static void gst_gpmf_attach_take_frame(GstGpmfAttach *self, GstBuffer *buffer)
 	st.held.push_back(h);
 }
 
+void gst_gpmf_attach_take_frames(GstGpmfAttach *self, std::vector<GstBuffer *> frames)
+{
+	for (GstBuffer *buffer : frames)
+		gst_gpmf_attach_take_frame(self, buffer);
+}
+
 static void gst_gpmf_attach_add_metas(GstGpmfAttach *self, GstBuffer *buffer, const GstGpmfAttachHeld &h,
 				      const Snapshot &snap)
 {
@@ -334,8 +346,8 @@ static void gst_gpmf_attach_add_metas(GstGpmfAttach *self, GstBuffer *buffer, co
 		return;
 	const GstClockTime duration = GST_BUFFER_DURATION_IS_VALID(buffer) ? GST_BUFFER_DURATION(buffer)
 									   : GstClockTime(h.end - h.begin);
-	gst_structure_set(s, GST_GPMF_META_PTS, GST_TYPE_CLOCK_TIME, GST_BUFFER_PTS(buffer), GST_GPMF_META_DURATION,
-			  GST_TYPE_CLOCK_TIME, duration, nullptr);
+	gst_structure_set(s, GST_GPMF_META_PTS, GST_TYPE_CLOCK_TIME, GST_BUFFER_PTS(buffer),
+			  GST_GPMF_META_DURATION, GST_TYPE_CLOCK_TIME, duration, nullptr);
 	if (!f.record.empty())
 		gst_structure_set(s, GST_GPMF_META_RECORD, G_TYPE_STRING, f.record.c_str(), nullptr);
 	auto number = [s](const char *field, const std::optional<double> &v) {
@@ -413,13 +425,15 @@ static void gst_gpmf_attach_say_none(GstGpmfAttach *self)
 	}
 }
 
-static GstFlowReturn gst_gpmf_attach_push_frame(GstGpmfAttach *self, GstGpmfAttachHeld &h, const Snapshot &snap)
+static GstFlowReturn gst_gpmf_attach_push_frame(GstGpmfAttach *self, GstGpmfAttachHeld &h,
+						const Snapshot &snap)
 {
 	GstGpmfAttachState &st = *self->state;
 	GstBuffer *buffer = std::exchange(h.buffer, nullptr);
 	if (h.begin == kNoNs) {
 		if (!std::exchange(st.saidUntimed, true))
-			GST_ELEMENT_INFO(self, STREAM, FAILED, ("Video frames without a time carry no telemetry"),
+			GST_ELEMENT_INFO(self, STREAM, FAILED,
+					 ("Video frames without a time carry no telemetry"),
 					 ("a frame without PTS, or outside a forward TIME segment"));
 	} else if (st.telemetry.hasPayloads() && !st.gpmfAbsent) {
 		// Only the buffer's struct is copied, if shared: the video data is not.
@@ -427,7 +441,8 @@ static GstFlowReturn gst_gpmf_attach_push_frame(GstGpmfAttach *self, GstGpmfAtta
 		gst_gpmf_attach_add_metas(self, buffer, h, snap);
 		if (st.gpmfEos && h.begin >= st.telemetry.coverageEnd() && !std::exchange(st.saidEnded, true))
 			GST_ELEMENT_INFO(self, STREAM, FAILED, ("The telemetry ended before the video"),
-					 ("from %" GST_STIME_FORMAT " (running time) the frames carry no samples",
+					 ("from %" GST_STIME_FORMAT
+					  " (running time) the frames carry no samples",
 					  GST_STIME_ARGS(st.telemetry.coverageEnd())));
 	} else {
 		gst_gpmf_attach_say_none(self);
@@ -445,12 +460,22 @@ static GstFlowReturn gst_gpmf_attach_push_frame(GstGpmfAttach *self, GstGpmfAtta
 	return ret;
 }
 
+// Frames ending by then have all their telemetry (kNoNs: none has).
+static Ns gst_gpmf_attach_complete_until(const GstGpmfAttachState &st)
+{
+	if (st.gpmfAbsent || st.gpmfEos)
+		return std::numeric_limits<Ns>::max();
+	const Ns coverage = st.telemetry.coverageEnd();
+	return coverage == kNoNs ? kNoNs : coverage - std::max(st.telemetry.lead(), kMinLead);
+}
+
 /*
  * Sends on the held items whose time has come, in order: a frame once the telemetry after it
  * has arrived (it is then complete), or when it waited too long. `timeout`: the aggregator's
  * live deadline passed (the oldest frame goes in any case); `drain`: everything goes.
  */
-static GstFlowReturn gst_gpmf_attach_release(GstGpmfAttach *self, const Snapshot &snap, bool timeout, bool drain)
+static GstFlowReturn gst_gpmf_attach_release(GstGpmfAttach *self, const Snapshot &snap, bool timeout,
+					     bool drain)
 {
 	GstGpmfAttachState &st = *self->state;
 	GstAggregator *aggregator = GST_AGGREGATOR(self);
@@ -459,7 +484,8 @@ static GstFlowReturn gst_gpmf_attach_release(GstGpmfAttach *self, const Snapshot
 	Ns now = kNoNs;
 	if (GST_CLOCK_TIME_IS_VALID(latency)) {
 		if (GstClock *clock = gst_element_get_clock(GST_ELEMENT(self))) {
-			now = Ns(gst_clock_get_time(clock)) - Ns(gst_element_get_base_time(GST_ELEMENT(self)));
+			now =
+			    Ns(gst_clock_get_time(clock)) - Ns(gst_element_get_base_time(GST_ELEMENT(self)));
 			gst_object_unref(clock);
 		}
 	}
@@ -479,31 +505,36 @@ static GstFlowReturn gst_gpmf_attach_release(GstGpmfAttach *self, const Snapshot
 				h.end = h.begin;
 				h.durationKnown = true;
 			}
-			const Ns coverage = st.telemetry.coverageEnd();
-			const bool complete = st.gpmfAbsent || st.gpmfEos ||
-					      (coverage != kNoNs &&
-					       coverage - std::max(st.telemetry.lead(), kMinLead) >= h.end);
+			const Ns until = gst_gpmf_attach_complete_until(st);
+			const bool complete = until != kNoNs && until >= h.end;
 			if (!complete && !drain) {
 				const bool late =
 				    force ||
 				    (GST_CLOCK_TIME_IS_VALID(snap.maxDelay) && st.videoSeenEnd != kNoNs &&
-				     st.videoSeenEnd >= h.end + Ns(std::min<GstClockTime>(snap.maxDelay, G_MAXINT64 / 2))) ||
+				     st.videoSeenEnd >=
+					 h.end + Ns(std::min<GstClockTime>(snap.maxDelay, G_MAXINT64 / 2))) ||
 				    (now != kNoNs && now >= h.begin + Ns(latency));
 				if (!late)
 					break;
 				if (!std::exchange(st.saidLate, true))
-					GST_ELEMENT_WARNING(self, STREAM, FAILED,
-							    ("Telemetry came too late for some video frames"),
-							    ("the frame at %" GST_STIME_FORMAT
-							     " (running time) went out with the telemetry there was "
-							     "(max-delay, or the live deadline)",
-							     GST_STIME_ARGS(h.begin)));
+					GST_ELEMENT_WARNING(
+					    self, STREAM, FAILED,
+					    ("Telemetry came too late for some video frames"),
+					    ("the frame at %" GST_STIME_FORMAT
+					     " (running time) went out with the telemetry there was "
+					     "(max-delay, or the live deadline)",
+					     GST_STIME_ARGS(h.begin)));
 			}
 		}
-		GST_LOG_OBJECT(self, "frame at %" GST_STIME_FORMAT " out: coverage %" GST_STIME_FORMAT ", lead %" GST_STIME_FORMAT
-			       ", video %" GST_STIME_FORMAT " eos %d absent %d timeout %d drain %d now %" GST_STIME_FORMAT " latency %" GST_TIME_FORMAT,
+		GST_LOG_OBJECT(self,
+			       "frame at %" GST_STIME_FORMAT " out: coverage %" GST_STIME_FORMAT
+			       ", lead %" GST_STIME_FORMAT ", video %" GST_STIME_FORMAT
+			       " eos %d absent %d timeout %d drain %d now %" GST_STIME_FORMAT
+			       " latency %" GST_TIME_FORMAT,
 			       GST_STIME_ARGS(h.begin), GST_STIME_ARGS(st.telemetry.coverageEnd()),
-			       GST_STIME_ARGS(st.telemetry.lead()), GST_STIME_ARGS(st.videoSeenEnd), st.gpmfEos, st.gpmfAbsent, force, drain, GST_STIME_ARGS(now), GST_TIME_ARGS(latency));
+			       GST_STIME_ARGS(st.telemetry.lead()), GST_STIME_ARGS(st.videoSeenEnd),
+			       st.gpmfEos, st.gpmfAbsent, force, drain, GST_STIME_ARGS(now),
+			       GST_TIME_ARGS(latency));
 		force = false;
 		GstGpmfAttachHeld out = h;
 		h.buffer = nullptr;
@@ -576,6 +607,21 @@ GstFlowReturn gst_gpmf_attach_aggregate(GstAggregator *aggregator, gboolean time
 	GstGpmfAttachState &st = *self->state;
 	try {
 		const Snapshot snap = gst_gpmf_attach_snapshot(self);
+		if (!std::exchange(st.latencyChecked, true) &&
+		    !GST_CLOCK_TIME_IS_VALID(gst_aggregator_get_latency(aggregator))) {
+			st.live = false;
+			// Not live: latency means nothing but how much GstAggregator lets a pad queue
+			// (one buffer at 0). A few frames save a hand-over between threads per frame.
+			guint64 latency = 0;
+			g_object_get(self, "latency", &latency, nullptr);
+			if (latency == 0) {
+				GST_DEBUG_OBJECT(
+				    self, "not live: latency %" GST_TIME_FORMAT " for the video's queue",
+				    GST_TIME_ARGS(kQueueLatency));
+				g_object_set(self, "latency", guint64(kQueueLatency), nullptr);
+				st.latencyRaised = true;
+			}
+		}
 
 		std::uint64_t videoFlushes;
 		{
@@ -591,6 +637,7 @@ GstFlowReturn gst_gpmf_attach_aggregate(GstAggregator *aggregator, gboolean time
 			GstBuffer *buffer = gst_aggregator_pad_pop_buffer(self->videopad);
 			if (!buffer)
 				break;
+			gst_gpmf_attach_take_frames(self, gst_gpmf_attach_take_batches(self, buffer));
 			gst_gpmf_attach_take_frame(self, buffer);
 		}
 		const bool videoEos = gst_aggregator_pad_is_eos(self->videopad);
@@ -604,38 +651,59 @@ GstFlowReturn gst_gpmf_attach_aggregate(GstAggregator *aggregator, gboolean time
 			gst_gpmf_attach_take_input(self, in);
 		input.clear();
 
-		const GstFlowReturn ret = gst_gpmf_attach_release(self, snap, timeout, false);
+		GstFlowReturn ret;
+		bool done;
+		for (bool again = true; again;) {
+			ret = gst_gpmf_attach_release(self, snap, timeout, false);
+			timeout = false;
 
-		// What no frame to come can need goes.
-		Ns keep = st.videoLow;
-		for (const GstGpmfAttachHeld &h : st.held) {
-			if (h.buffer && h.begin != kNoNs) {
-				keep = keep == kNoNs ? h.begin : std::min(keep, h.begin);
-				break;
+			// What no frame to come can need goes.
+			Ns keep = st.videoLow;
+			for (const GstGpmfAttachHeld &h : st.held) {
+				if (h.buffer && h.begin != kNoNs) {
+					keep = keep == kNoNs ? h.begin : std::min(keep, h.begin);
+					break;
+				}
 			}
-		}
-		if (keep != kNoNs)
-			st.telemetry.prune(keep);
+			if (keep != kNoNs)
+				st.telemetry.prune(keep);
 
-		const bool done = videoEos && st.held.empty();
-		{
-			std::unique_lock lock(st.lock);
-			st.payloadsAhead = st.telemetry.payloadsFrom(st.videoSeenEnd);
-			st.videoDone = done || ret == GST_FLOW_EOS;
-			st.moved.notify_all();
-			if (videoEos && !done && ret == GST_FLOW_OK) {
-				// The last frames wait for their telemetry: wait for the gpmf pad (a while at
-				// a time; GstAggregator calls again, its pads having ended).
-				st.moved.wait_for(lock, kEndWait, [&st]() {
-					return !st.pending.empty() || st.stopping || st.gpmfFlushing;
-				});
+			std::vector<GstBuffer *> complete;
+			done = videoEos && st.held.empty();
+			{
+				std::unique_lock lock(st.lock);
+				st.payloadsAhead = st.telemetry.payloadsFrom(st.videoSeenEnd);
+				st.completeUntil = gst_gpmf_attach_complete_until(st);
+				st.maxDelay = snap.maxDelay;
+				st.batching = !st.live; // see GstGpmfAttachState
+				if (ret == GST_FLOW_OK && st.inFlight.empty() && !st.openBatch.empty() &&
+				    (!st.batching ||
+				     (st.completeUntil != kNoNs && st.openBatchEnd <= st.completeUntil))) {
+					// The probe held frames back that are complete now (it went by what
+					// was known before this call) and nothing let through is before them.
+					complete.swap(st.openBatch);
+					st.openBatchEnd = kNoNs;
+					done = false;
+				}
+				st.videoDone = done || ret == GST_FLOW_EOS;
+				st.moved.notify_all();
+				if (complete.empty() && videoEos && !done && ret == GST_FLOW_OK) {
+					// The last frames wait for their telemetry: wait for the gpmf pad (a
+					// while at a time; GstAggregator calls again, its pads having ended).
+					st.moved.wait_for(lock, kEndWait, [&st]() {
+						return !st.pending.empty() || st.stopping || st.gpmfFlushing;
+					});
+				}
 			}
+			again = !complete.empty();
+			gst_gpmf_attach_take_frames(self, std::move(complete));
 		}
 		if (ret != GST_FLOW_OK)
 			return ret;
 		return done ? GST_FLOW_EOS : GST_FLOW_OK;
 	} catch (const std::bad_alloc &) {
-		GST_ELEMENT_ERROR(self, CORE, FAILED, ("Out of memory while attaching GPMF telemetry"), ("aggregate"));
+		GST_ELEMENT_ERROR(self, CORE, FAILED, ("Out of memory while attaching GPMF telemetry"),
+				  ("aggregate"));
 	} catch (const std::exception &e) {
 		GST_ELEMENT_ERROR(self, CORE, FAILED, (nullptr), ("aggregate: %s", e.what()));
 	} catch (...) {

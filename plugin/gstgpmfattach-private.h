@@ -48,8 +48,9 @@ struct GstGpmfAttachInput {
 
 	explicit GstGpmfAttachInput(Kind k) : kind(k) { gst_segment_init(&segment, GST_FORMAT_TIME); }
 	GstGpmfAttachInput(GstGpmfAttachInput &&other) noexcept
-	    : kind(other.kind), buffer(std::exchange(other.buffer, nullptr)), tags(std::exchange(other.tags, nullptr)),
-	      segment(other.segment), raw(other.raw), pts(other.pts), duration(other.duration)
+	    : kind(other.kind), buffer(std::exchange(other.buffer, nullptr)),
+	      tags(std::exchange(other.tags, nullptr)), segment(other.segment), raw(other.raw),
+	      pts(other.pts), duration(other.duration)
 	{
 	}
 	GstGpmfAttachInput(const GstGpmfAttachInput &) = delete;
@@ -74,10 +75,18 @@ struct GstGpmfAttachInput {
 /// The output side: a frame waiting for its telemetry, or one of the video pad's serialized
 /// events, kept in order with the frames. Owns its reference.
 struct GstGpmfAttachHeld {
-	GstBuffer *buffer = nullptr; ///< a frame
-	GstEvent *event = nullptr;   ///< or an event
+	GstBuffer *buffer = nullptr;						 ///< a frame
+	GstEvent *event = nullptr;						 ///< or an event
 	gpmf::attach::Ns begin = gpmf::attach::kNoNs, end = gpmf::attach::kNoNs; ///< running time
 	bool durationKnown = true;
+};
+
+/// Frames the video pad's probe held back, to go to the aggregator's thread before `item` (the
+/// buffer, event or query GstAggregator queued after them; compared by address only). Owns the
+/// frames' references.
+struct GstGpmfAttachBatch {
+	std::vector<GstBuffer *> frames;
+	const void *item = nullptr;
 };
 
 /*
@@ -89,6 +98,14 @@ struct GstGpmfAttachHeld {
  * in the gpmf pad's upstream thread, into `pending`, and GstAggregator is told the gpmf pad has
  * ended (an EOS of the element's own): it aggregates on the video alone, and aggregate() takes
  * `pending` with each frame.
+ *
+ * Handing each frame from the video's thread to the aggregator's costs a thread switch. When the
+ * pipeline is not live, the video pad's probe holds frames back (`openBatch`) and lets one in
+ * kBatchFrames through to GstAggregator: aggregate() takes the frames held before it from
+ * `closedBatches` first. A serialized event or query closes the batch too (sink_event and
+ * sink_query take it first), so the order holds. Frames are held only while aggregate() would
+ * hold them anyway (their telemetry has not come: `completeUntil`, `gpmfNews`); when aggregate()
+ * finds held frames complete and nothing let through is waiting for it, it takes them itself.
  *
  * Threads: the aggregator's thread (aggregate(), the serialized events and queries it hands to
  * sink_event and sink_query, and flush/start/stop while that thread is stopped) owns everything
@@ -104,7 +121,7 @@ struct GstGpmfAttachState {
 
 	// Guarded by `lock`.
 	std::mutex lock;
-	std::condition_variable moved;	///< pending grew or was taken; flushing, stopping, ended
+	std::condition_variable moved; ///< pending grew or was taken; flushing, stopping, ended
 	std::deque<GstGpmfAttachInput> pending;
 	std::size_t pendingBuffers = 0; ///< Buffer items in pending
 	std::size_t payloadsAhead = 0;	///< stored payloads past the video (published by aggregate())
@@ -114,6 +131,18 @@ struct GstGpmfAttachState {
 	bool eosInjected = false;	///< GstAggregator was told the gpmf pad ended
 	bool absentSent = false;	///< the gpmf pad was found unlinked
 	std::uint64_t videoFlushes = 0; ///< FLUSH_STOPs on the video pad
+	bool batching = false;		///< not live: the video probe holds frames back
+	std::vector<GstBuffer *> openBatch;
+	std::deque<GstGpmfAttachBatch> closedBatches;
+	gpmf::attach::Ns openBatchEnd = gpmf::attach::kNoNs; ///< the end of its first frame
+	/// What the probe let through to GstAggregator and the aggregator's thread has not yet
+	/// taken (by address): frames held while it is empty may be taken at once.
+	std::deque<const void *> inFlight;
+	GstSegment probeSegment; ///< the video's, as the probe saw it
+	bool gpmfNews = false;	 ///< the gpmf pad got something since the probe let a frame through
+	/// Published by aggregate(): frames ending by then have their telemetry (kNoNs: none).
+	gpmf::attach::Ns completeUntil = gpmf::attach::kNoNs;
+	GstClockTime maxDelay = GST_CLOCK_TIME_NONE; ///< max-delay, as aggregate() saw it
 
 	// Aggregate thread.
 	gpmf::Session session;
@@ -128,10 +157,13 @@ struct GstGpmfAttachState {
 	std::uint64_t seenVideoFlushes = 0;
 	gpmf::attach::Ns videoSeenEnd = gpmf::attach::kNoNs; ///< latest end of a frame taken
 	gpmf::attach::Ns videoLow = gpmf::attach::kNoNs;     ///< no later frame starts before this
-	gint width = 0, height = 0;			      ///< of the caps in force on the output
-	gint fpsN = 0, fpsD = 1;			      ///< of the video's caps (frames without duration)
-	std::optional<int> tzOffset;			      ///< minutes, from the header's TZON
-	std::vector<GstEvent *> pendingTags;		      ///< pushed once the output has caps
+	gint width = 0, height = 0;			     ///< of the caps in force on the output
+	gint fpsN = 0, fpsD = 1;	     ///< of the video's caps (frames without duration)
+	std::optional<int> tzOffset;	     ///< minutes, from the header's TZON
+	std::vector<GstEvent *> pendingTags; ///< pushed once the output has caps
+	bool latencyChecked = false;	     ///< whether the pipeline is live
+	bool live = true;		     ///< until latencyChecked
+	bool latencyRaised = false;	     ///< the latency property was raised (not live): reset at stop
 	// Each said once per stream.
 	bool saidAbsent = false, saidNone = false, saidEnded = false, saidLate = false, saidUntimed = false;
 };
@@ -143,10 +175,20 @@ struct _GstGpmfAttach {
 	GstGpmfAttachState *state;
 };
 
+/* gstgpmfattach.cpp */
+
+/// Drops the frames the video probe held back (with `lock`).
+void gst_gpmf_attach_clear_batches(GstGpmfAttachState &st);
+/// The frames the video probe held back before `item` (taken out); none when `item` is not one
+/// it let through after held frames. Aggregate thread; called for each frame popped too.
+std::vector<GstBuffer *> gst_gpmf_attach_take_batches(GstGpmfAttach *self, const void *item);
+
 /* gstgpmfattach-output.cpp */
 
 /// GstAggregatorClass::aggregate.
 GstFlowReturn gst_gpmf_attach_aggregate(GstAggregator *aggregator, gboolean timeout);
+/// Frames the video probe held back, taken in order (aggregate thread).
+void gst_gpmf_attach_take_frames(GstGpmfAttach *self, std::vector<GstBuffer *> frames);
 /// A serialized event of the video pad (aggregate thread): applied now, or after the frames held.
 void gst_gpmf_attach_queue_event(GstGpmfAttach *self, GstEvent *event);
 /// Sends every held frame on with the telemetry there is (DRAIN). Aggregate thread.

@@ -178,8 +178,8 @@ void FrameTelemetry::clear()
 struct Telemetry::Stored {
 	Payload payload;
 	TimeMap map;
-	Ns start = 0, end = 0;			  ///< the payload's span, running time
-	double minRt = kInf, maxRt = -kInf;	  ///< its timed slots, seconds of running time
+	Ns start = 0, end = 0;		    ///< the payload's span, running time
+	double minRt = kInf, maxRt = -kInf; ///< its timed slots, seconds of running time
 
 	// The frame's span in this payload's seconds.
 	std::pair<double, double> window(const FrameRequest &r) const noexcept
@@ -189,7 +189,9 @@ struct Telemetry::Stored {
 	bool mayHold(double begin, double end) const noexcept { return maxRt >= begin && minRt < end; }
 };
 
-Telemetry::Telemetry() : merged_(std::make_unique<Payload>()) {}
+Telemetry::Telemetry() : merged_(std::make_unique<Payload>())
+{
+}
 
 Telemetry::~Telemetry() = default;
 
@@ -234,8 +236,9 @@ void Telemetry::addPayload(const Payload &payload, const std::vector<GpsPoint> *
 			if (gps_.empty() || gps_.back().rt <= sample.rt) {
 				gps_.push_back(std::move(sample));
 			} else {
-				auto at = std::upper_bound(gps_.begin(), gps_.end(), sample.rt,
-							   [](double rt, const GpsSample &g) { return rt < g.rt; });
+				auto at =
+				    std::upper_bound(gps_.begin(), gps_.end(), sample.rt,
+						     [](double rt, const GpsSample &g) { return rt < g.rt; });
 				gps_.insert(at, std::move(sample));
 			}
 		}
@@ -393,14 +396,17 @@ private:
 		auto copy = [](auto &dst, const auto &src, std::size_t a, std::size_t b) {
 			a = std::min(a, src.size());
 			b = std::min(b, src.size());
-			dst.insert(dst.end(), src.begin() + std::ptrdiff_t(a), src.begin() + std::ptrdiff_t(b));
+			dst.insert(dst.end(), src.begin() + std::ptrdiff_t(a),
+				   src.begin() + std::ptrdiff_t(b));
 		};
 		copy(t.values.numbers, v.numbers, item0 * nf, item1 * nf);
 		copy(t.values.texts, v.texts, item0 * nt, item1 * nt);
 		t.values.sampleCount += std::uint32_t(item1 - item0);
 		const std::size_t before = t.times.size();
 		for (std::size_t i = i0; i < i1; i++)
-			t.times.push_back(from == to ? s.times[i] : to.fromRunningSeconds(from.toRunningSeconds(s.times[i])));
+			t.times.push_back(from == to
+					      ? s.times[i]
+					      : to.fromRunningSeconds(from.toRunningSeconds(s.times[i])));
 		if (!s.utc.empty()) {
 			t.utc.resize(before, kNaN);
 			for (std::size_t i = i0; i < i1; i++)
@@ -475,7 +481,8 @@ std::optional<double> Telemetry::utcAt(double t) const
 	// fitted through the points around smooths that out (and follows timelapse rates).
 	const GpsSample *nearest = nullptr;
 	for (const GpsSample &g : gps_) {
-		if (std::isfinite(g.point.utc) && (!nearest || std::abs(g.rt - t) < std::abs(nearest->rt - t)))
+		if (std::isfinite(g.point.utc) &&
+		    (!nearest || std::abs(g.rt - t) < std::abs(nearest->rt - t)))
 			nearest = &g;
 	}
 	double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, lo = kInf, hi = -kInf;
@@ -523,7 +530,8 @@ void Telemetry::gps(double middle, double end, FrameTelemetry &out) const
 		const GpsSample *p1 = next != gps_.end() ? &*next : nullptr;
 		const GpsSample *p0 = next != gps_.begin() ? &*std::prev(next) : nullptr;
 		if (p0 && p1 && p1->rt - p0->rt <= kGpsMaxGap)
-			return mix(p0->point, p1->point, p1->rt > p0->rt ? (t - p0->rt) / (p1->rt - p0->rt) : 0);
+			return mix(p0->point, p1->point,
+				   p1->rt > p0->rt ? (t - p0->rt) / (p1->rt - p0->rt) : 0);
 		if (p0 && t - p0->rt <= hold)
 			return p0->point;
 		if (p1 && p1->rt - t <= hold)
@@ -632,7 +640,8 @@ void Telemetry::frame(const FrameRequest &request, FrameTelemetry &out)
 	auto vector = [&](FourCC key, auto &field) {
 		const Nearest n = nearest(key, kNearestReach);
 		using Array = typename std::remove_reference_t<decltype(field)>::value_type;
-		if (!n.stream || n.stream->isGrouped() || n.stream->values.numericFieldCount() < std::tuple_size_v<Array>)
+		if (!n.stream || n.stream->isGrouped() ||
+		    n.stream->values.numericFieldCount() < std::tuple_size_v<Array>)
 			return;
 		Array v;
 		for (std::size_t f = 0; f < v.size(); f++)
@@ -668,7 +677,8 @@ void Telemetry::frame(const FrameRequest &request, FrameTelemetry &out)
 	const double reach = std::max((e - b) / 2, rate > 0 ? 0.5 / rate : (e - b) / 2);
 	if (face.distance > reach + 1e-9)
 		return;
-	const std::size_t x = fieldIndex(s, "x"), y = fieldIndex(s, "y"), w = fieldIndex(s, "w"), h = fieldIndex(s, "h");
+	const std::size_t x = fieldIndex(s, "x"), y = fieldIndex(s, "y"), w = fieldIndex(s, "w"),
+			  h = fieldIndex(s, "h");
 	if (x == std::size_t(-1) || y == std::size_t(-1) || w == std::size_t(-1) || h == std::size_t(-1))
 		return;
 	const std::size_t id = fieldIndex(s, "id"), confidence = fieldIndex(s, "confidence"),

@@ -84,8 +84,8 @@ public:
 
 	/// A decoded payload (copied) covering [start, end) of running time, with its GPS points
 	/// (times as the payload's).
-	void addPayload(const Payload &payload, const std::vector<GpsPoint> *gps, const TimeMap &map, Ns start,
-			Ns end);
+	void addPayload(const Payload &payload, const std::vector<GpsPoint> *gps, const TimeMap &map,
+			Ns start, Ns end);
 	/// Time with no payload: [start, end) of running time.
 	void addGap(Ns start, Ns end);
 

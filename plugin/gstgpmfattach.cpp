@@ -17,35 +17,43 @@
  * `rotation`, `gravity`, `camera-orientation`, `image-orientation`, `iso`, `shutter`, `pts`,
  * `duration`), and one #GstVideoRegionOfInterestMeta of type `face` per face the camera
  * detected (HERO6 and later), in pixels of the video's caps, with a `detection` parameter
- * structure (`confidence` and `smile` as the camera wrote them, in percent on HERO8 and later,
- * `id`, `blink`).
+ * structure (`id`, and `confidence`, `smile`, `blink` as the camera wrote them: percent on
+ * HERO8 and later).
  *
  * The `video` pad takes any video, raw or encoded (e.g. `video/x-h264` straight from qtdemux);
  * its buffers go out unchanged but for the metas (no copy of their data), with its caps,
- * segment and tags. The `gpmf` pad takes what gpmfparse takes: the `gpmd` track as qtdemux
- * exposes it (`meta/x-gst-fourcc-gpmd`) or a raw dump (`application/x-gpmf`).
+ * segment and tags. The `gpmf` pad takes what gpmfparse takes: the `gpmd` track as qtdemux or
+ * gpmfdemux expose it (`meta/x-gst-fourcc-gpmd`) or a raw dump (`application/x-gpmf`).
  *
  * A frame gets the samples whose times fall in [PTS, PTS + duration), matched on running time.
  * GPMF payloads last about a second and some streams reach back before their payload (FACE
- * with its TIMO), so a frame is held until the telemetry after it has arrived: at least one
- * second of telemetry past the frame's end, more when a stream reaches further back. A frame
- * waits at most #GstGpmfAttach:max-delay of video past its end; then, or once the gpmf pad is
- * at EOS, it goes out with the telemetry there is. In live pipelines a frame also goes out when
- * its time comes (running time plus latency: set the aggregator's `latency` property to let
- * frames wait for their telemetry). Frames before any telemetry (the gpmf pad not linked, or
- * nothing on it yet when they time out) get no meta. The element says each of these once per
- * stream: an INFO message when frames go out without telemetry because there is none, a
- * WARNING when telemetry came too late for some.
+ * with its TIMO), so a frame is held until the telemetry after it has come: a second of
+ * telemetry past the frame's end at least, more when a stream reaches further back. A frame
+ * waits at most #GstGpmfAttach:max-delay of video past its end, then goes out with the
+ * telemetry there is (a WARNING, once per stream); once the gpmf pad is at EOS, frames go out at
+ * once (an INFO message when the telemetry ended before the video). Frames before any
+ * telemetry (the gpmf pad not linked, or nothing on it when their time ran out) get no meta (an
+ * INFO message, once).
  *
- * The element starts no thread of its own beyond GstAggregator's. With qtdemux, which pushes
- * both tracks from one thread, put a `queue` on the video branch; the gpmf branch needs none.
+ * In live pipelines a frame goes out when its time comes: set the `latency` property to how
+ * long frames may wait for their telemetry (about 1.5 s). In pipelines that are not live,
+ * latency means nothing but how much GstAggregator lets a pad queue, so gpmfattach raises it
+ * to 300 ms while it runs, if it was left at 0; and frames waiting for their telemetry are
+ * handed over to GstAggregator's thread in batches (of up to 32), not one by one.
+ *
+ * The gpmf pad's data never waits in GstAggregator's queue (the element takes it as it comes),
+ * so the gpmf pad's upstream is held back only while the telemetry is far ahead of the video.
+ * With qtdemux, put a `queue` on the video branch: frames wait in gpmfattach for telemetry that
+ * comes from qtdemux's thread.
  *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 filesrc location=GX010001.MP4 ! qtdemux name=d d.video_0 ! queue ! gpmfattach name=a
  * ! fakesink d.meta_0 ! a.gpmf
  * gst-launch-1.0 filesrc location=GX010001.MP4 ! qtdemux name=d d.video_0 ! queue ! decodebin !
- * gpmfattach name=a ! videoconvert ! autovideosink d.meta_0 ! a.gpmf
+ * videoconvert ! gpmfattach name=a ! autovideosink d.meta_0 ! a.gpmf
+ * gst-launch-1.0 filesrc location=GX010001.MP4 ! qtdemux ! queue ! gpmfattach name=a ! avdec_h264 !
+ * fakesink filesrc location=GX010001.MP4 ! gpmfdemux ! a.gpmf
  * ]|
  *
  * Since: 0.1
@@ -53,6 +61,7 @@
 
 #include "gstgpmfattach.h"
 
+#include <algorithm>
 #include <exception>
 #include <new>
 #include <string>
@@ -79,13 +88,15 @@ enum {
 	PROP_MAX_DELAY,
 };
 
-// Fields marking the events the element makes: its gpmf pad's EOS for GstAggregator, and the
-// one that says the gpmf pad is not linked.
+// The field marking the EOS the element gives GstAggregator for its gpmf pad (a debug aid).
 constexpr const char *kOwnField = "gpmfattach-own";
-constexpr const char *kAbsentField = "gpmfattach-absent";
 
 // The gpmf pad holds back its upstream when this many payloads wait beyond the video.
 constexpr std::size_t kMaxPayloadsAhead = 64;
+
+// The video probe lets one frame in so many through to GstAggregator when not live (and holds
+// the others back, for the aggregator's thread to take with it).
+constexpr std::size_t kBatchFrames = 32;
 
 // "ACCL, GYRO;GPS5" -> FourCCs (as gpmfparse's streams property reads them).
 std::vector<gpmf::FourCC> parseStreams(GObject *owner, const gchar *text)
@@ -113,12 +124,6 @@ std::vector<gpmf::FourCC> parseStreams(GObject *owner, const gchar *text)
 	return keys;
 }
 
-bool eventMarked(GstEvent *event, const char *field)
-{
-	const GstStructure *s = gst_event_get_structure(event);
-	return s && gst_structure_has_field(s, field);
-}
-
 GstEvent *markEvent(GstEvent *event, const char *field)
 {
 	gst_structure_set(gst_event_writable_structure(event), field, G_TYPE_BOOLEAN, TRUE, nullptr);
@@ -128,6 +133,12 @@ GstEvent *markEvent(GstEvent *event, const char *field)
 bool isSerialized(GstEvent *event)
 {
 	return gst_event_type_get_flags(GST_EVENT_TYPE(event)) & GST_EVENT_TYPE_SERIALIZED;
+}
+
+bool isSerialized(GstQuery *query)
+{
+	// GST_QUERY_IS_SERIALIZED mixes two enums, which C++20 deprecates.
+	return (unsigned(GST_QUERY_TYPE(query)) & unsigned(GST_QUERY_TYPE_SERIALIZED)) != 0;
 }
 
 } // namespace
@@ -156,7 +167,8 @@ static R gst_gpmf_attach_guard(GstGpmfAttach *self, R onError, const char *where
 	try {
 		return fn();
 	} catch (const std::bad_alloc &) {
-		GST_ELEMENT_ERROR(self, CORE, FAILED, ("Out of memory while attaching GPMF telemetry"), ("%s", where));
+		GST_ELEMENT_ERROR(self, CORE, FAILED, ("Out of memory while attaching GPMF telemetry"),
+				  ("%s", where));
 	} catch (const std::exception &e) {
 		GST_ELEMENT_ERROR(self, CORE, FAILED, (nullptr), ("%s: %s", where, e.what()));
 	} catch (...) {
@@ -167,7 +179,8 @@ static R gst_gpmf_attach_guard(GstGpmfAttach *self, R onError, const char *where
 
 /* Properties. */
 
-static void gst_gpmf_attach_set_property(GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+static void gst_gpmf_attach_set_property(GObject *object, guint prop_id, const GValue *value,
+					 GParamSpec *pspec)
 {
 	auto *self = GST_GPMF_ATTACH(object);
 	gst_gpmf_attach_guard(self, 0, "set_property", [&]() {
@@ -245,8 +258,11 @@ static GstFlowReturn gst_gpmf_attach_take_buffer(GstGpmfAttach *self, GstBuffer 
 	std::unique_lock lock(st.lock);
 	// Memory stays bounded: upstream waits while the telemetry is far ahead of the video.
 	st.moved.wait(lock, [&st]() {
+		// Frames the video probe holds back are not counted in payloadsAhead: the gpmf pad
+		// does not wait on them (its upstream may be theirs), up to a limit.
 		return st.gpmfFlushing || st.stopping || st.videoDone ||
-		       st.pendingBuffers + st.payloadsAhead < kMaxPayloadsAhead;
+		       st.pendingBuffers + st.payloadsAhead < kMaxPayloadsAhead ||
+		       (!st.openBatch.empty() && st.pendingBuffers < 2 * kMaxPayloadsAhead);
 	});
 	const GstFlowReturn ret = gst_gpmf_attach_gpmf_flow(st);
 	if (ret != GST_FLOW_OK)
@@ -255,23 +271,25 @@ static GstFlowReturn gst_gpmf_attach_take_buffer(GstGpmfAttach *self, GstBuffer 
 	input.buffer = gst_buffer_ref(buffer);
 	st.pending.push_back(std::move(input));
 	st.pendingBuffers++;
+	st.gpmfNews = true;
 	return GST_FLOW_OK;
 }
 
 static GstPadProbeReturn gst_gpmf_attach_gpmf_probe(GstPad *, GstPadProbeInfo *info, gpointer user_data)
 {
 	auto *self = GST_GPMF_ATTACH(user_data);
-	GST_PAD_PROBE_INFO_FLOW_RETURN(info) = gst_gpmf_attach_guard(self, GST_FLOW_ERROR, "gpmf probe", [&]() {
-		GstFlowReturn ret = GST_FLOW_OK;
-		if (GstBuffer *buffer = gst_pad_probe_info_get_buffer(info)) {
-			ret = gst_gpmf_attach_take_buffer(self, buffer);
-		} else if (GstBufferList *list = gst_pad_probe_info_get_buffer_list(info)) {
-			const guint n = gst_buffer_list_length(list);
-			for (guint i = 0; i < n && ret == GST_FLOW_OK; i++)
-				ret = gst_gpmf_attach_take_buffer(self, gst_buffer_list_get(list, i));
-		}
-		return ret;
-	});
+	GST_PAD_PROBE_INFO_FLOW_RETURN(info) =
+	    gst_gpmf_attach_guard(self, GST_FLOW_ERROR, "gpmf probe", [&]() {
+		    GstFlowReturn ret = GST_FLOW_OK;
+		    if (GstBuffer *buffer = gst_pad_probe_info_get_buffer(info)) {
+			    ret = gst_gpmf_attach_take_buffer(self, buffer);
+		    } else if (GstBufferList *list = gst_pad_probe_info_get_buffer_list(info)) {
+			    const guint n = gst_buffer_list_length(list);
+			    for (guint i = 0; i < n && ret == GST_FLOW_OK; i++)
+				    ret = gst_gpmf_attach_take_buffer(self, gst_buffer_list_get(list, i));
+		    }
+		    return ret;
+	    });
 	// Taken: GstAggregator never sees the gpmf pad's buffers.
 	gst_mini_object_unref(GST_MINI_OBJECT_CAST(GST_PAD_PROBE_INFO_DATA(info)));
 	GST_PAD_PROBE_INFO_DATA(info) = nullptr;
@@ -351,11 +369,12 @@ static GstFlowReturn gst_gpmf_attach_gpmf_event(GstGpmfAttach *self, GstEvent *e
 		break;
 	}
 	case GST_EVENT_EOS:
-		st.pending.emplace_back(eventMarked(event, kAbsentField) ? Kind::Absent : Kind::Eos);
+		st.pending.emplace_back(Kind::Eos);
 		break;
 	default:
 		break;
 	}
+	st.gpmfNews = true;
 	st.moved.notify_all(); // aggregate() may wait for the telemetry of the last frames
 	const GstFlowReturn ret = gst_gpmf_attach_gpmf_flow(st);
 	gst_event_unref(event);
@@ -363,7 +382,7 @@ static GstFlowReturn gst_gpmf_attach_gpmf_event(GstGpmfAttach *self, GstEvent *e
 }
 
 static GstFlowReturn gst_gpmf_attach_sink_event_pre_queue(GstAggregator *aggregator, GstAggregatorPad *pad,
-							   GstEvent *event)
+							  GstEvent *event)
 {
 	auto *self = GST_GPMF_ATTACH(aggregator);
 	GstGpmfAttachState &st = *self->state;
@@ -372,44 +391,159 @@ static GstFlowReturn gst_gpmf_attach_sink_event_pre_queue(GstAggregator *aggrega
 					     [&]() { return gst_gpmf_attach_gpmf_event(self, event); });
 	if (GST_EVENT_TYPE(event) == GST_EVENT_FLUSH_START) {
 		std::lock_guard lock(st.lock);
+		gst_gpmf_attach_clear_batches(st);
 		st.moved.notify_all(); // aggregate() may wait for telemetry: the flush stops it
 	} else if (GST_EVENT_TYPE(event) == GST_EVENT_FLUSH_STOP) {
 		// The aggregator's thread may be running: it drops its frames when it sees this.
 		std::lock_guard lock(st.lock);
+		gst_gpmf_attach_clear_batches(st);
 		st.videoFlushes++;
 		st.videoDone = false;
 		st.absentSent = false;
 		st.moved.notify_all();
 	}
-	return GST_AGGREGATOR_CLASS(gst_gpmf_attach_parent_class)->sink_event_pre_queue(aggregator, pad, event);
+	return GST_AGGREGATOR_CLASS(gst_gpmf_attach_parent_class)
+	    ->sink_event_pre_queue(aggregator, pad, event);
+}
+
+void gst_gpmf_attach_clear_batches(GstGpmfAttachState &st)
+{
+	for (GstBuffer *b : st.openBatch)
+		gst_buffer_unref(b);
+	st.openBatch.clear();
+	st.openBatchEnd = gpmf::attach::kNoNs;
+	st.inFlight.clear();
+	for (GstGpmfAttachBatch &batch : st.closedBatches)
+		for (GstBuffer *b : batch.frames)
+			gst_buffer_unref(b);
+	st.closedBatches.clear();
+}
+
+std::vector<GstBuffer *> gst_gpmf_attach_take_batches(GstGpmfAttach *self, const void *item)
+{
+	GstGpmfAttachState &st = *self->state;
+	std::vector<GstBuffer *> frames;
+	std::lock_guard lock(st.lock);
+	// What was let through before it and never came (dropped) is forgotten with it.
+	if (auto f = std::find(st.inFlight.begin(), st.inFlight.end(), item); f != st.inFlight.end())
+		st.inFlight.erase(st.inFlight.begin(), f + 1);
+	auto it = std::find_if(st.closedBatches.begin(), st.closedBatches.end(),
+			       [item](const GstGpmfAttachBatch &b) { return b.item == item; });
+	if (it == st.closedBatches.end())
+		return frames;
+	++it;
+	for (auto b = st.closedBatches.begin(); b != it; ++b)
+		frames.insert(frames.end(), b->frames.begin(), b->frames.end());
+	st.closedBatches.erase(st.closedBatches.begin(), it);
+	GST_LOG_OBJECT(self, "%zu frames held back before %" GST_PTR_FORMAT, frames.size(), item);
+	return frames;
+}
+
+// Whether the video probe holds the frame back (with `lock`): while aggregate() would hold it
+// anyway, waiting for its telemetry, and nothing came on the gpmf pad since the last frame let
+// through (its telemetry may be there now), up to kBatchFrames at a time.
+static bool gst_gpmf_attach_holds(GstGpmfAttachState &st, GstBuffer *buffer)
+{
+	using gpmf::attach::kNoNs;
+	using gpmf::attach::Ns;
+	if (!st.batching || st.gpmfNews || st.openBatch.size() + 1 >= kBatchFrames ||
+	    st.probeSegment.format != GST_FORMAT_TIME || st.probeSegment.rate <= 0)
+		return false;
+	GstClockTime end = GST_BUFFER_PTS(buffer);
+	if (!GST_CLOCK_TIME_IS_VALID(end))
+		return false;
+	if (GST_BUFFER_DURATION_IS_VALID(buffer))
+		end += GST_BUFFER_DURATION(buffer);
+	const GstClockTime running = gst_segment_to_running_time(&st.probeSegment, GST_FORMAT_TIME, end);
+	if (!GST_CLOCK_TIME_IS_VALID(running) || running > GstClockTime(G_MAXINT64 / 2))
+		return false;
+	const Ns frameEnd = Ns(running);
+	if (st.completeUntil != kNoNs && frameEnd <= st.completeUntil)
+		return false; // its telemetry is there: out now
+	if (st.openBatchEnd != kNoNs && GST_CLOCK_TIME_IS_VALID(st.maxDelay) &&
+	    frameEnd - st.openBatchEnd >= Ns(std::min<GstClockTime>(st.maxDelay, G_MAXINT64 / 2)))
+		return false; // the first frame held is late
+	if (st.openBatch.empty())
+		st.openBatchEnd = frameEnd;
+	return true;
 }
 
 /*
- * The video pad's buffers, before they are queued (the video's upstream thread): GstAggregator is
- * told the gpmf pad has ended before it looks at it, and when the gpmf pad is not linked, the
- * frames are told no telemetry will come (they do not wait for it).
+ * The video pad's input, before GstAggregator queues it (the video's upstream thread). At the
+ * first frame GstAggregator is told the gpmf pad has ended, before it looks at it, and when the
+ * gpmf pad is not linked, the frames are told no telemetry will come (they do not wait for it).
+ * When not live, frames are held back in batches (see GstGpmfAttachState).
  */
-static GstPadProbeReturn gst_gpmf_attach_video_probe(GstPad *, GstPadProbeInfo *, gpointer user_data)
+static GstPadProbeReturn gst_gpmf_attach_video_probe(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
 	auto *self = GST_GPMF_ATTACH(user_data);
 	GstGpmfAttachState &st = *self->state;
-	gst_gpmf_attach_guard(self, 0, "video probe", [&]() {
-		bool inject, absent = false;
+	const GstPadProbeType type = GST_PAD_PROBE_INFO_TYPE(info);
+	if (type & GST_PAD_PROBE_TYPE_PULL)
+		return GST_PAD_PROBE_OK; // a query on its way back
+	const void *item = GST_PAD_PROBE_INFO_DATA(info);
+	if (type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
+		GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
+		if (!isSerialized(event))
+			return GST_PAD_PROBE_OK;
+		if (GST_EVENT_TYPE(event) == GST_EVENT_SEGMENT) {
+			std::lock_guard lock(st.lock);
+			gst_event_copy_segment(event, &st.probeSegment);
+		}
+	} else if (type & GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM) {
+		if (!isSerialized(GST_PAD_PROBE_INFO_QUERY(info)))
+			return GST_PAD_PROBE_OK;
+	} else if (type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+		GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST(info);
+		item = gst_buffer_list_length(list) ? gst_buffer_list_get(list, 0) : nullptr;
+	}
+	const bool buffer = type & GST_PAD_PROBE_TYPE_BUFFER;
+	return gst_gpmf_attach_guard(self, GST_PAD_PROBE_OK, "video probe", [&]() {
+		bool inject = false, absent = false, hold = false;
+		GstFlowReturn flow = GST_FLOW_OK;
 		{
 			std::lock_guard lock(st.lock);
-			inject = !std::exchange(st.eosInjected, true);
-			if (!gst_pad_is_linked(GST_PAD(self->gpmfpad)) && !std::exchange(st.absentSent, true)) {
-				st.pending.emplace_back(GstGpmfAttachInput::Kind::Absent);
-				absent = true;
+			if (buffer || (type & GST_PAD_PROBE_TYPE_BUFFER_LIST)) {
+				inject = !std::exchange(st.eosInjected, true);
+				if (!gst_pad_is_linked(GST_PAD(self->gpmfpad)) &&
+				    !std::exchange(st.absentSent, true)) {
+					st.pending.emplace_back(GstGpmfAttachInput::Kind::Absent);
+					absent = true;
+				}
+			}
+			if (st.stopping || GST_PAD_IS_FLUSHING(pad) || st.videoDone)
+				hold = false; // GstAggregator answers
+			else
+				hold = buffer && !inject &&
+				       gst_gpmf_attach_holds(st, GST_PAD_PROBE_INFO_BUFFER(info));
+			if (hold) {
+				st.openBatch.push_back(gst_buffer_ref(GST_PAD_PROBE_INFO_BUFFER(info)));
+			} else {
+				if (buffer)
+					st.gpmfNews = false;
+				if (item)
+					st.inFlight.push_back(item);
+				if (!st.openBatch.empty() && item) {
+					// What GstAggregator gets now goes after the frames held.
+					GstGpmfAttachBatch batch;
+					batch.frames.swap(st.openBatch);
+					batch.item = item;
+					st.closedBatches.push_back(std::move(batch));
+					st.openBatchEnd = gpmf::attach::kNoNs;
+				}
 			}
 		}
 		if (absent)
 			GST_INFO_OBJECT(self, "the gpmf pad is not linked: no telemetry");
 		if (inject)
 			gst_gpmf_attach_end_gpmf_pad(self);
-		return 0;
+		if (!hold)
+			return GST_PAD_PROBE_OK;
+		gst_mini_object_unref(GST_MINI_OBJECT_CAST(GST_PAD_PROBE_INFO_DATA(info)));
+		GST_PAD_PROBE_INFO_DATA(info) = nullptr;
+		GST_PAD_PROBE_INFO_FLOW_RETURN(info) = flow;
+		return GST_PAD_PROBE_HANDLED;
 	});
-	return GST_PAD_PROBE_OK;
 }
 
 /* Events and queries the aggregator hands over. */
@@ -426,6 +560,8 @@ static gboolean gst_gpmf_attach_sink_event(GstAggregator *aggregator, GstAggrega
 			// GstAggregator queued it).
 			return parent->sink_event(aggregator, pad, event);
 		}
+		if (isSerialized(event))
+			gst_gpmf_attach_take_frames(self, gst_gpmf_attach_take_batches(self, event));
 
 		switch (type) {
 		case GST_EVENT_CAPS:
@@ -472,7 +608,8 @@ static gboolean gst_gpmf_attach_sink_query_pre_queue(GstAggregator *aggregator, 
 	auto *self = GST_GPMF_ATTACH(aggregator);
 	if (pad == self->gpmfpad)
 		return GST_AGGREGATOR_GET_CLASS(aggregator)->sink_query(aggregator, pad, query);
-	return GST_AGGREGATOR_CLASS(gst_gpmf_attach_parent_class)->sink_query_pre_queue(aggregator, pad, query);
+	return GST_AGGREGATOR_CLASS(gst_gpmf_attach_parent_class)
+	    ->sink_query_pre_queue(aggregator, pad, query);
 }
 
 static gboolean gst_gpmf_attach_sink_query(GstAggregator *aggregator, GstAggregatorPad *pad, GstQuery *query)
@@ -485,8 +622,9 @@ static gboolean gst_gpmf_attach_sink_query(GstAggregator *aggregator, GstAggrega
 			case GST_QUERY_CAPS: {
 				GstCaps *filter, *templ = gst_pad_get_pad_template_caps(GST_PAD(pad));
 				gst_query_parse_caps(query, &filter);
-				GstCaps *result = filter ? gst_caps_intersect_full(filter, templ, GST_CAPS_INTERSECT_FIRST)
-							 : gst_caps_ref(templ);
+				GstCaps *result =
+				    filter ? gst_caps_intersect_full(filter, templ, GST_CAPS_INTERSECT_FIRST)
+					   : gst_caps_ref(templ);
 				gst_query_set_caps_result(query, result);
 				gst_caps_unref(result);
 				gst_caps_unref(templ);
@@ -504,9 +642,12 @@ static gboolean gst_gpmf_attach_sink_query(GstAggregator *aggregator, GstAggrega
 			case GST_QUERY_DRAIN:
 				return TRUE;
 			default:
-				return GST_AGGREGATOR_CLASS(gst_gpmf_attach_parent_class)->sink_query(aggregator, pad, query);
+				return GST_AGGREGATOR_CLASS(gst_gpmf_attach_parent_class)
+				    ->sink_query(aggregator, pad, query);
 			}
 		}
+		if (isSerialized(query))
+			gst_gpmf_attach_take_frames(self, gst_gpmf_attach_take_batches(self, query));
 		// The video passes through: its caps and allocation are downstream's.
 		switch (GST_QUERY_TYPE(query)) {
 		case GST_QUERY_CAPS:
@@ -528,7 +669,8 @@ static gboolean gst_gpmf_attach_sink_query(GstAggregator *aggregator, GstAggrega
 			gst_gpmf_attach_drain(self);
 			return gst_pad_peer_query(srcpad, query);
 		default:
-			return GST_AGGREGATOR_CLASS(gst_gpmf_attach_parent_class)->sink_query(aggregator, pad, query);
+			return GST_AGGREGATOR_CLASS(gst_gpmf_attach_parent_class)
+			    ->sink_query(aggregator, pad, query);
 		}
 	});
 }
@@ -583,6 +725,10 @@ static gboolean gst_gpmf_attach_start(GstAggregator *aggregator)
 			st.pendingBuffers = st.payloadsAhead = 0;
 			st.gpmfFlushing = st.videoDone = st.eosInjected = st.absentSent = false;
 			st.videoFlushes = st.seenVideoFlushes = 0;
+			st.batching = st.gpmfNews = false;
+			st.completeUntil = gpmf::attach::kNoNs;
+			gst_segment_init(&st.probeSegment, GST_FORMAT_UNDEFINED);
+			gst_gpmf_attach_clear_batches(st);
 		}
 		gst_gpmf_attach_reset(self, true);
 		st.session.reset();
@@ -606,8 +752,14 @@ static gboolean gst_gpmf_attach_stop(GstAggregator *aggregator)
 			std::lock_guard lock(st.lock);
 			st.pending.clear();
 			st.pendingBuffers = 0;
+			st.batching = false;
+			gst_gpmf_attach_clear_batches(st);
 		}
 		gst_gpmf_attach_reset(self, true);
+		st.latencyChecked = false;
+		st.live = true;
+		if (std::exchange(st.latencyRaised, false))
+			g_object_set(self, "latency", guint64(0), nullptr);
 		return TRUE;
 	});
 }
@@ -635,6 +787,7 @@ GstGpmfAttachState::GstGpmfAttachState(GstGpmfAttach *self)
     : session({}, [self](gpmf::SessionEvent &event) { return gst_gpmf_attach_on_session_event(self, event); })
 {
 	gst_segment_init(&videoSegment, GST_FORMAT_TIME);
+	gst_segment_init(&probeSegment, GST_FORMAT_UNDEFINED);
 }
 
 GstGpmfAttachState::~GstGpmfAttachState()
@@ -647,6 +800,7 @@ GstGpmfAttachState::~GstGpmfAttachState()
 	}
 	for (GstEvent *e : pendingTags)
 		gst_event_unref(e);
+	gst_gpmf_attach_clear_batches(*this);
 }
 
 static void gst_gpmf_attach_init(GstGpmfAttach *self)
@@ -658,8 +812,11 @@ static void gst_gpmf_attach_init(GstGpmfAttach *self)
 	    gst_pad_new_from_template(gst_element_class_get_pad_template(klass, "gpmf"), "gpmf"));
 	gst_element_add_pad(GST_ELEMENT(self), GST_PAD(self->videopad));
 	gst_element_add_pad(GST_ELEMENT(self), GST_PAD(self->gpmfpad));
-	const auto buffers = static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST);
-	gst_pad_add_probe(GST_PAD(self->videopad), buffers, gst_gpmf_attach_video_probe, self, nullptr);
+	const auto buffers =
+	    static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST);
+	const auto video = static_cast<GstPadProbeType>(buffers | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM |
+							GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM);
+	gst_pad_add_probe(GST_PAD(self->videopad), video, gst_gpmf_attach_video_probe, self, nullptr);
 	gst_pad_add_probe(GST_PAD(self->gpmfpad), buffers, gst_gpmf_attach_gpmf_probe, self, nullptr);
 	self->state = new GstGpmfAttachState(self);
 }
@@ -707,10 +864,11 @@ static void gst_gpmf_attach_class_init(GstGpmfAttachClass *klass)
 	 */
 	g_object_class_install_property(
 	    object_class, PROP_ATTACH_RECORD,
-	    g_param_spec_boolean("attach-record", "Attach record",
-				 "Put the frame's telemetry as an NDJSON \"payload\" record (gpmfparse's, for the "
-				 "frame's span) in the GstGpmfMeta's \"record\" field, besides the typed fields.",
-				 TRUE, playing));
+	    g_param_spec_boolean(
+		"attach-record", "Attach record",
+		"Put the frame's telemetry as an NDJSON \"payload\" record (gpmfparse's, for the "
+		"frame's span) in the GstGpmfMeta's \"record\" field, besides the typed fields.",
+		TRUE, playing));
 	/**
 	 * GstGpmfAttach:streams:
 	 *
@@ -721,10 +879,11 @@ static void gst_gpmf_attach_class_init(GstGpmfAttachClass *klass)
 	 */
 	g_object_class_install_property(
 	    object_class, PROP_STREAMS,
-	    g_param_spec_string("streams", "Streams",
-				"Comma-separated FourCCs of the streams to attach, e.g. \"GPS5,ACCL,FACE\" (case "
-				"sensitive; shorter keys are padded with spaces). Empty attaches every stream.",
-				"", playing));
+	    g_param_spec_string(
+		"streams", "Streams",
+		"Comma-separated FourCCs of the streams to attach, e.g. \"GPS5,ACCL,FACE\" (case "
+		"sensitive; shorter keys are padded with spaces). Empty attaches every stream.",
+		"", playing));
 	/**
 	 * GstGpmfAttach:faces:
 	 *
@@ -735,10 +894,11 @@ static void gst_gpmf_attach_class_init(GstGpmfAttachClass *klass)
 	 */
 	g_object_class_install_property(
 	    object_class, PROP_FACES,
-	    g_param_spec_boolean("faces", "Faces",
-				 "Put a GstVideoRegionOfInterestMeta of type \"face\" on the frame for each face the "
-				 "camera detected (FACE), in pixels of the video caps' width and height.",
-				 TRUE, playing));
+	    g_param_spec_boolean(
+		"faces", "Faces",
+		"Put a GstVideoRegionOfInterestMeta of type \"face\" on the frame for each face the "
+		"camera detected (FACE), in pixels of the video caps' width and height.",
+		TRUE, playing));
 	/**
 	 * GstGpmfAttach:max-delay:
 	 *
@@ -750,18 +910,22 @@ static void gst_gpmf_attach_class_init(GstGpmfAttachClass *klass)
 	 */
 	g_object_class_install_property(
 	    object_class, PROP_MAX_DELAY,
-	    g_param_spec_uint64("max-delay", "Maximum delay",
-				"Longest a frame waits for its telemetry, in nanoseconds of video past the frame's "
-				"end; then it goes out with the telemetry there is. GPMF payloads last a second, so "
-				"frames wait about that long. -1 (GST_CLOCK_TIME_NONE): no limit.",
-				0, G_MAXUINT64, 2 * GST_SECOND, playing));
+	    g_param_spec_uint64(
+		"max-delay", "Maximum delay",
+		"Longest a frame waits for its telemetry, in nanoseconds of video past the frame's "
+		"end; then it goes out with the telemetry there is. GPMF payloads last a second, so "
+		"frames wait about that long. -1 (GST_CLOCK_TIME_NONE): no limit.",
+		0, G_MAXUINT64, 2 * GST_SECOND, playing));
 
-	gst_element_class_add_pad_template(element_class, gst_pad_template_new_from_static_pad_template_with_gtype(
-								  &video_template, GST_TYPE_AGGREGATOR_PAD));
-	gst_element_class_add_pad_template(element_class, gst_pad_template_new_from_static_pad_template_with_gtype(
-								  &gpmf_template, GST_TYPE_AGGREGATOR_PAD));
-	gst_element_class_add_pad_template(element_class, gst_pad_template_new_from_static_pad_template_with_gtype(
-								  &src_template, GST_TYPE_AGGREGATOR_PAD));
+	gst_element_class_add_pad_template(
+	    element_class, gst_pad_template_new_from_static_pad_template_with_gtype(&video_template,
+										    GST_TYPE_AGGREGATOR_PAD));
+	gst_element_class_add_pad_template(
+	    element_class, gst_pad_template_new_from_static_pad_template_with_gtype(&gpmf_template,
+										    GST_TYPE_AGGREGATOR_PAD));
+	gst_element_class_add_pad_template(
+	    element_class,
+	    gst_pad_template_new_from_static_pad_template_with_gtype(&src_template, GST_TYPE_AGGREGATOR_PAD));
 	gst_element_class_set_static_metadata(
 	    element_class, "GoPro GPMF telemetry on video frames", "Video/Metadata/Combiner",
 	    "Attaches to every video frame the GoPro GPMF telemetry of its time (GstGpmfMeta) and the "

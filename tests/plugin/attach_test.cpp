@@ -10,6 +10,7 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -56,7 +57,8 @@ std::vector<Payload> demoPayloads(gpmf::DemoCamera camera, double seconds)
 	std::vector<Payload> out;
 	GstClockTime pts = 0;
 	for (const gpmf::Mp4Sample &s : recording.samples) {
-		const GstClockTime duration = gst_util_uint64_scale(s.duration, GST_SECOND, recording.timescale);
+		const GstClockTime duration =
+		    gst_util_uint64_scale(s.duration, GST_SECOND, recording.timescale);
 		out.push_back(Payload{s.data, pts, duration});
 		pts += duration;
 	}
@@ -308,17 +310,17 @@ TEST_F(AttachTest, Properties)
 	gboolean record, faces;
 	guint64 maxDelay;
 	gchar *streams;
-	g_object_get(element_, "attach-record", &record, "faces", &faces, "max-delay", &maxDelay, "streams", &streams,
-		     nullptr);
+	g_object_get(element_, "attach-record", &record, "faces", &faces, "max-delay", &maxDelay, "streams",
+		     &streams, nullptr);
 	EXPECT_TRUE(record);
 	EXPECT_TRUE(faces);
 	EXPECT_EQ(maxDelay, 2 * GST_SECOND);
 	EXPECT_STREQ(streams, "");
 	g_free(streams);
-	g_object_set(element_, "attach-record", FALSE, "faces", FALSE, "max-delay", guint64(GST_SECOND), "streams",
-		     "GPS5, ACCL", nullptr);
-	g_object_get(element_, "attach-record", &record, "faces", &faces, "max-delay", &maxDelay, "streams", &streams,
-		     nullptr);
+	g_object_set(element_, "attach-record", FALSE, "faces", FALSE, "max-delay", guint64(GST_SECOND),
+		     "streams", "GPS5, ACCL", nullptr);
+	g_object_get(element_, "attach-record", &record, "faces", &faces, "max-delay", &maxDelay, "streams",
+		     &streams, nullptr);
 	EXPECT_FALSE(record);
 	EXPECT_FALSE(faces);
 	EXPECT_EQ(maxDelay, GST_SECOND);
@@ -580,18 +582,20 @@ TEST_F(AttachTest, VideoEndsFirst)
 	endVideo();
 	pushPayload(payloads[1]);
 	// Payload 1 completes every frame: the output may have ended (EOS) before this one.
-	const GstFlowReturn ret = gst_harness_push(gpmf_, makeBuffer(payloads[2].bytes, payloads[2].pts,
-								   payloads[2].duration));
+	const GstFlowReturn ret =
+	    gst_harness_push(gpmf_, makeBuffer(payloads[2].bytes, payloads[2].pts, payloads[2].duration));
 	EXPECT_TRUE(ret == GST_FLOW_OK || ret == GST_FLOW_EOS) << gst_flow_get_name(ret);
 	const std::vector<Frame> out = pullAll();
 	ASSERT_EQ(out.size(), 30u);
 	std::multiset<std::string> got;
 	for (const Frame &f : out)
 		collectSamples(f.record, got);
-	EXPECT_TRUE(got == expectedSamples({payloads[0], payloads[1], payloads[2]}, 0, seconds(frameTime(30))));
+	EXPECT_TRUE(got ==
+		    expectedSamples({payloads[0], payloads[1], payloads[2]}, 0, seconds(frameTime(30))));
 	// The gpmf pad's upstream is not held back once the output has ended.
-	EXPECT_EQ(gst_harness_push(gpmf_, makeBuffer(payloads[3].bytes, payloads[3].pts, payloads[3].duration)),
-		  GST_FLOW_EOS);
+	EXPECT_EQ(
+	    gst_harness_push(gpmf_, makeBuffer(payloads[3].bytes, payloads[3].pts, payloads[3].duration)),
+	    GST_FLOW_EOS);
 }
 
 // An unlinked gpmf pad: the video goes through at once, without metas, and the element says so.
@@ -715,7 +719,8 @@ TEST_F(AttachTest, TypedFields)
 		ASSERT_NE(utc, nullptr);
 		GDateTime *time = g_date_time_new_from_iso8601(utc, nullptr);
 		ASSERT_NE(time, nullptr);
-		const double unix = double(g_date_time_to_unix(time)) + g_date_time_get_microsecond(time) / 1e6;
+		const double unix =
+		    double(g_date_time_to_unix(time)) + g_date_time_get_microsecond(time) / 1e6;
 		g_date_time_unref(time);
 		EXPECT_NEAR(unix, truth.startUtc + middle, 0.1);
 
@@ -728,7 +733,8 @@ TEST_F(AttachTest, TypedFields)
 				continue;
 			JsonArray *samples = samplesOf(ref);
 			for (guint i = 0; i < json_array_get_length(samples); i++) {
-				JsonArray *v = json_object_get_array_member(json_array_get_object_element(samples, i), "v");
+				JsonArray *v = json_object_get_array_member(
+				    json_array_get_object_element(samples, i), "v");
 				for (guint k = 0; k < 3; k++)
 					sum[k] += json_array_get_double_element(v, k);
 				n++;
@@ -746,8 +752,9 @@ TEST_F(AttachTest, TypedFields)
 		EXPECT_NEAR(std::hypot(grav[0], grav[1], grav[2]), 1.0, 0.01);
 		const std::vector<double> cori = f.vector(GST_GPMF_META_CAMERA_ORIENTATION);
 		ASSERT_EQ(cori.size(), 4u);
-		EXPECT_NEAR(std::sqrt(cori[0] * cori[0] + cori[1] * cori[1] + cori[2] * cori[2] + cori[3] * cori[3]), 1.0,
-			    0.01);
+		EXPECT_NEAR(
+		    std::sqrt(cori[0] * cori[0] + cori[1] * cori[1] + cori[2] * cori[2] + cori[3] * cori[3]),
+		    1.0, 0.01);
 		EXPECT_EQ(f.vector(GST_GPMF_META_IMAGE_ORIENTATION).size(), 4u);
 		EXPECT_GT(f.number(GST_GPMF_META_ISO), 0);
 		EXPECT_GT(f.number(GST_GPMF_META_SHUTTER), 0);
@@ -826,8 +833,10 @@ TEST_F(AttachTest, Faces)
 					for (std::size_t slot = 0; slot < s.slotSizes.size(); slot++) {
 						std::vector<std::array<double, 4>> boxes;
 						for (std::uint32_t k = 0; k < s.slotSizes[slot]; k++, item++)
-							boxes.push_back({s.values.number(item, 1), s.values.number(item, 2),
-									 s.values.number(item, 3), s.values.number(item, 4)});
+							boxes.push_back({s.values.number(item, 1),
+									 s.values.number(item, 2),
+									 s.values.number(item, 3),
+									 s.values.number(item, 4)});
 						faceSlots.emplace_back(s.times[slot], boxes);
 					}
 				}
@@ -924,6 +933,66 @@ TEST_F(AttachTest, ForwardsCapsSegmentAndTags)
 	gst_event_unref(tag);
 }
 
+// Frames held back for their telemetry keep their place among the video's serialized events: what
+// came before an event goes out before it, what came after, after it.
+TEST_F(AttachTest, EventsKeepTheirPlaceAmongHeldFrames)
+{
+	const auto payloads = demoPayloads(gpmf::DemoCamera::Hero8, 3);
+	start();
+	struct Log {
+		std::mutex lock;
+		std::vector<std::string> items;
+	} log;
+	gst_pad_add_probe(
+	    video_->sinkpad,
+	    static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+	    [](GstPad *, GstPadProbeInfo *info, gpointer data) -> GstPadProbeReturn {
+		    auto *l = static_cast<Log *>(data);
+		    std::string item;
+		    if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
+			    item = "frame " + std::to_string(GST_BUFFER_PTS(GST_PAD_PROBE_INFO_BUFFER(info)));
+		    } else {
+			    GstEvent *e = GST_PAD_PROBE_INFO_EVENT(info);
+			    const GstStructure *s = gst_event_get_structure(e);
+			    guint64 after = 0;
+			    if (!s || !gst_structure_has_name(s, "gpmfattach-test-mark") ||
+				!gst_structure_get_uint64(s, "after", &after))
+				    return GST_PAD_PROBE_OK;
+			    item = "mark " + std::to_string(after);
+		    }
+		    std::lock_guard lock(l->lock);
+		    l->items.push_back(item);
+		    return GST_PAD_PROBE_OK;
+	    },
+	    &log, nullptr);
+
+	std::vector<std::string> expected;
+	std::uint64_t next = 0;
+	for (const Payload &p : payloads) {
+		pushPayload(p);
+		for (; next < 80 && frameTime(next) < p.pts + p.duration; next++) {
+			pushFrame(next);
+			expected.push_back("frame " + std::to_string(frameTime(next)));
+			if (next % 7 == 3) {
+				GstStructure *mark =
+				    gst_structure_new("gpmfattach-test-mark", "after", G_TYPE_UINT64,
+						      guint64(frameTime(next)), nullptr);
+				ASSERT_TRUE(gst_harness_push_event(
+				    video_, gst_event_new_custom(GST_EVENT_CUSTOM_DOWNSTREAM, mark)));
+				expected.push_back("mark " + std::to_string(frameTime(next)));
+			}
+		}
+	}
+	endGpmf();
+	endVideo();
+	const std::vector<Frame> out = pullAll();
+	ASSERT_EQ(out.size(), next);
+	for (const Frame &f : out)
+		EXPECT_TRUE(f.meta);
+	std::lock_guard lock(log.lock);
+	EXPECT_EQ(log.items, expected);
+}
+
 // The camera's time zone (TZON in the udta GPMF settings) goes on every frame.
 TEST_F(AttachTest, TimeZoneFromHeader)
 {
@@ -937,8 +1006,8 @@ TEST_F(AttachTest, TimeZoneFromHeader)
 	GstBuffer *buffer = gst_buffer_new_memdup(atom.data(), atom.size());
 	GstSample *sample = gst_sample_new(buffer, nullptr, nullptr, nullptr);
 	if (!gst_tag_exists("private-qt-tag")) // qtdemux's
-		gst_tag_register("private-qt-tag", GST_TAG_FLAG_META, GST_TYPE_SAMPLE, "QT atom", "unparsed QT tag atom",
-				 gst_tag_merge_use_first);
+		gst_tag_register("private-qt-tag", GST_TAG_FLAG_META, GST_TYPE_SAMPLE, "QT atom",
+				 "unparsed QT tag atom", gst_tag_merge_use_first);
 	GstTagList *tags = gst_tag_list_new_empty();
 	gst_tag_list_add(tags, GST_TAG_MERGE_APPEND, "private-qt-tag", sample, nullptr);
 	gst_sample_unref(sample);
@@ -1029,8 +1098,8 @@ TEST_P(AttachPipelineTest, FramesCarryGpmfparsesSamples)
 	const PipelineRun attached = runPipeline(
 	    src + "d.video_0 ! queue ! gpmfattach name=a ! appsink name=out sync=false d.meta_0 ! a.gpmf");
 	const PipelineRun plain = runPipeline(src + "d.video_0 ! appsink name=out sync=false");
-	const PipelineRun parsed =
-	    runPipeline(src + "d.meta_0 ! gpmfparse header=false summary=false ! appsink name=out sync=false");
+	const PipelineRun parsed = runPipeline(
+	    src + "d.meta_0 ! gpmfparse header=false summary=false ! appsink name=out sync=false");
 	ASSERT_TRUE(attached.ok && plain.ok && parsed.ok);
 	ASSERT_EQ(attached.frames.size(), plain.frames.size());
 	ASSERT_FALSE(attached.frames.empty());
@@ -1059,7 +1128,8 @@ TEST_P(AttachPipelineTest, FramesCarryGpmfparsesSamples)
 				const double t = json_object_get_double_member(s, "t");
 				JsonNode *v = json_object_get_member(s, "v");
 				if (t >= from && t < to && JSON_NODE_HOLDS_ARRAY(v))
-					expectedFaces += json_array_get_length(json_node_get_array(v)) > 0 ? 1 : 0;
+					expectedFaces +=
+					    json_array_get_length(json_node_get_array(v)) > 0 ? 1 : 0;
 			}
 		}
 	}
@@ -1068,7 +1138,8 @@ TEST_P(AttachPipelineTest, FramesCarryGpmfparsesSamples)
 	EXPECT_EQ(faces, expectedFaces);
 }
 
-INSTANTIATE_TEST_SUITE_P(Samples, AttachPipelineTest, ::testing::Values("hero7.mp4", "karma.mp4", "max-heromode.mp4"),
+INSTANTIATE_TEST_SUITE_P(Samples, AttachPipelineTest,
+			 ::testing::Values("hero7.mp4", "karma.mp4", "max-heromode.mp4"),
 			 [](const auto &info) {
 				 std::string name = info.param;
 				 name = name.substr(0, name.find('.'));
@@ -1076,23 +1147,48 @@ INSTANTIATE_TEST_SUITE_P(Samples, AttachPipelineTest, ::testing::Values("hero7.m
 				 return name;
 			 });
 
+// A raw dump of the track (application/x-gpmf) on the gpmf pad: timed from the start, a second
+// a payload, it still gives the frames their samples.
+TEST_F(AttachTest, RawDumpInPipeline)
+{
+	if (!haveElement("qtdemux"))
+		GTEST_SKIP() << "qtdemux not installed";
+	GPMF_REQUIRE_SAMPLE(video, "hero7.mp4");
+	GPMF_REQUIRE_SAMPLE(dump, "hero7-track.bin");
+	const PipelineRun run =
+	    runPipeline("filesrc location=\"" + video.string() +
+			"\" ! qtdemux ! queue ! gpmfattach name=a ! appsink name=out sync=false "
+			"filesrc location=\"" +
+			dump.string() + "\" ! application/x-gpmf ! a.gpmf");
+	ASSERT_TRUE(run.ok);
+	ASSERT_FALSE(run.frames.empty());
+	std::size_t withSamples = 0;
+	for (const Frame &f : run.frames) {
+		EXPECT_TRUE(f.meta);
+		withSamples += sampleCount(Json(f.record)) > 0 ? 1 : 0;
+	}
+	EXPECT_GT(withSamples, run.frames.size() * 9 / 10);
+}
+
 // A flushing seek in the middle: the frames after it carry their own telemetry.
 TEST_F(AttachTest, SeekInPipeline)
 {
 	if (!haveElement("qtdemux"))
 		GTEST_SKIP() << "qtdemux not installed";
 	GPMF_REQUIRE_SAMPLE(path, "karma.mp4");
-	const std::string description = "filesrc location=\"" + path.string() +
-					"\" ! qtdemux name=d d.video_0 ! queue ! gpmfattach name=a ! appsink name=out "
-					"sync=false d.meta_0 ! a.gpmf";
+	const std::string description =
+	    "filesrc location=\"" + path.string() +
+	    "\" ! qtdemux name=d d.video_0 ! queue ! gpmfattach name=a ! appsink name=out "
+	    "sync=false d.meta_0 ! a.gpmf";
 	GstElement *pipeline = gst_parse_launch(description.c_str(), nullptr);
 	ASSERT_NE(pipeline, nullptr);
 	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "out");
 	gst_element_set_state(pipeline, GST_STATE_PAUSED);
-	ASSERT_EQ(gst_element_get_state(pipeline, nullptr, nullptr, 10 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
-	ASSERT_TRUE(gst_element_seek_simple(pipeline, GST_FORMAT_TIME,
-					    static_cast<GstSeekFlags>(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT),
-					    5 * GST_SECOND));
+	ASSERT_EQ(gst_element_get_state(pipeline, nullptr, nullptr, 10 * GST_SECOND),
+		  GST_STATE_CHANGE_SUCCESS);
+	ASSERT_TRUE(gst_element_seek_simple(
+	    pipeline, GST_FORMAT_TIME,
+	    static_cast<GstSeekFlags>(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT), 5 * GST_SECOND));
 	gst_element_set_state(pipeline, GST_STATE_PLAYING);
 	std::size_t frames = 0, withSamples = 0;
 	GstClockTime first = GST_CLOCK_TIME_NONE;
