@@ -114,6 +114,15 @@ class Player:
         print(line, flush=True)
 
     def on_message(self, _bus, message, loop):
+        try:
+            return self.handle_message(message, loop)
+        except BrokenPipeError:
+            # The reader went away (`| head`): stop playing, quietly, as command-line tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            loop.quit()
+            return False
+
+    def handle_message(self, message, loop):
         if message.type == Gst.MessageType.ELEMENT:
             s = message.get_structure()
             if s is None or s.get_name() != "gpmf":

@@ -6,11 +6,16 @@
 
 #include <cstdint>
 #include <exception>
-#include <new>
 #include <limits>
+#include <new>
 #include <span>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <gst/gst.h>
+
+#include "gpmf/fourcc.h"
 
 namespace gpmf::gst
 {
@@ -77,6 +82,43 @@ inline GstClockTime fromSeconds(double s) noexcept
 	if (!(s >= 0) || s > 1.8e10) // NaN, negative, or beyond ~570 years
 		return GST_CLOCK_TIME_NONE;
 	return GstClockTime(s * double(GST_SECOND) + 0.5);
+}
+
+/// "ACCL, GYRO;GPS5" -> tokens: commas, semicolons and blanks all separate (the streams and
+/// devices properties).
+inline std::vector<std::string> splitList(const gchar *text)
+{
+	std::vector<std::string> tokens;
+	std::string current;
+	for (const gchar *p = text ? text : ""; *p; p++) {
+		if (*p == ',' || *p == ';' || g_ascii_isspace(*p)) {
+			if (!current.empty())
+				tokens.push_back(std::move(current));
+			current.clear();
+		} else {
+			current.push_back(*p);
+		}
+	}
+	if (!current.empty())
+		tokens.push_back(std::move(current));
+	return tokens;
+}
+
+/// A streams property's FourCCs; tokens that are none are logged in `category` and left out.
+inline std::vector<gpmf::FourCC> parseStreams(GstDebugCategory *category, GObject *owner, const gchar *text)
+{
+	std::vector<gpmf::FourCC> keys;
+	for (std::string &token : splitList(text)) {
+		// FourCCs such as "acc1" are case sensitive; short ones ("GPS") are space padded.
+		if (token.size() < 4)
+			token.resize(4, ' ');
+		if (auto key = gpmf::FourCC::fromString(token))
+			keys.push_back(*key);
+		else
+			GST_CAT_WARNING_OBJECT(category, owner, "ignoring '%s' in streams: not a FourCC",
+					       token.c_str());
+	}
+	return keys;
 }
 
 /*

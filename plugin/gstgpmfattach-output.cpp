@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <string_view>
 
 #include <gst/video/video.h>
 
@@ -33,8 +34,6 @@ namespace
 // back further, FACE's TIMO): payloads last a second and sample times are fitted across them.
 constexpr Ns kMinLead = Ns(GST_SECOND);
 
-// The latency set when the pipeline is not live and it was left at 0 (see aggregate()).
-constexpr GstClockTime kQueueLatency = 300 * GST_MSECOND;
 
 // aggregate() takes at most so many frames before it sends frames on and returns.
 constexpr int kMaxTakes = 16;
@@ -69,6 +68,94 @@ gpmf::attach::TimeMap timeMap(const GstSegment &segment)
 		map.rate = segment.rate;
 	}
 	return map;
+}
+
+// The meta's field names, interned once: gst_structure_set() looks each name up in GLib's quark
+// table, a hash lookup per field per frame.
+struct MetaFields {
+	GQuark pts = g_quark_from_static_string(GST_GPMF_META_PTS);
+	GQuark duration = g_quark_from_static_string(GST_GPMF_META_DURATION);
+	GQuark record = g_quark_from_static_string(GST_GPMF_META_RECORD);
+	GQuark latitude = g_quark_from_static_string(GST_GPMF_META_LATITUDE);
+	GQuark longitude = g_quark_from_static_string(GST_GPMF_META_LONGITUDE);
+	GQuark altitude = g_quark_from_static_string(GST_GPMF_META_ALTITUDE);
+	GQuark speed2d = g_quark_from_static_string(GST_GPMF_META_SPEED_2D);
+	GQuark speed3d = g_quark_from_static_string(GST_GPMF_META_SPEED_3D);
+	GQuark course = g_quark_from_static_string(GST_GPMF_META_COURSE);
+	GQuark gpsAge = g_quark_from_static_string(GST_GPMF_META_GPS_AGE);
+	GQuark iso = g_quark_from_static_string(GST_GPMF_META_ISO);
+	GQuark shutter = g_quark_from_static_string(GST_GPMF_META_SHUTTER);
+	GQuark gpsFix = g_quark_from_static_string(GST_GPMF_META_GPS_FIX);
+	GQuark utc = g_quark_from_static_string(GST_GPMF_META_UTC);
+	GQuark tzOffset = g_quark_from_static_string(GST_GPMF_META_TZ_OFFSET);
+	GQuark acceleration = g_quark_from_static_string(GST_GPMF_META_ACCELERATION);
+	GQuark rotation = g_quark_from_static_string(GST_GPMF_META_ROTATION);
+	GQuark gravity = g_quark_from_static_string(GST_GPMF_META_GRAVITY);
+	GQuark cameraOrientation = g_quark_from_static_string(GST_GPMF_META_CAMERA_ORIENTATION);
+	GQuark imageOrientation = g_quark_from_static_string(GST_GPMF_META_IMAGE_ORIENTATION);
+};
+
+const MetaFields &metaFields()
+{
+	static const MetaFields fields;
+	return fields;
+}
+
+// Fields set from values made here: no varargs collection, a string copied once.
+void setDouble(GstStructure *s, GQuark field, double value)
+{
+	GValue v = G_VALUE_INIT;
+	g_value_init(&v, G_TYPE_DOUBLE);
+	g_value_set_double(&v, value);
+	gst_structure_id_take_value(s, field, &v);
+}
+
+void setInt(GstStructure *s, GQuark field, gint value)
+{
+	GValue v = G_VALUE_INIT;
+	g_value_init(&v, G_TYPE_INT);
+	g_value_set_int(&v, value);
+	gst_structure_id_take_value(s, field, &v);
+}
+
+void setClockTime(GstStructure *s, GQuark field, GstClockTime value)
+{
+	GValue v = G_VALUE_INIT;
+	g_value_init(&v, GST_TYPE_CLOCK_TIME);
+	g_value_set_uint64(&v, value);
+	gst_structure_id_take_value(s, field, &v);
+}
+
+void setString(GstStructure *s, GQuark field, std::string_view text)
+{
+	GValue v = G_VALUE_INIT;
+	g_value_init(&v, G_TYPE_STRING);
+	g_value_take_string(&v, g_strndup(text.data(), text.size()));
+	gst_structure_id_take_value(s, field, &v);
+}
+
+/*
+ * The record: GstStructure's setters check that a string is UTF-8, byte by byte, which costs as
+ * much as writing the record. The record is UTF-8 by construction (the JSON writer replaces
+ * invalid sequences), so the field is set empty and then given the text in place, through the
+ * one API that hands out a field's value to modify.
+ */
+void setRecord(GstStructure *s, GQuark field, const std::string &record)
+{
+	setString(s, field, {});
+	struct Text {
+		GQuark field;
+		const std::string *record;
+	} text{field, &record};
+	gst_structure_map_in_place(
+	    s,
+	    [](GQuark id, GValue *value, gpointer data) -> gboolean {
+		    const auto *t = static_cast<const Text *>(data);
+		    if (id == t->field)
+			    g_value_take_string(value, g_strndup(t->record->data(), t->record->size()));
+		    return TRUE;
+	    },
+	    &text);
 }
 
 void releaseHeld(GstGpmfAttachHeld &h)
@@ -346,41 +433,42 @@ static void gst_gpmf_attach_add_metas(GstGpmfAttach *self, GstBuffer *buffer, co
 		return;
 	const GstClockTime duration = GST_BUFFER_DURATION_IS_VALID(buffer) ? GST_BUFFER_DURATION(buffer)
 									   : GstClockTime(h.end - h.begin);
-	gst_structure_set(s, GST_GPMF_META_PTS, GST_TYPE_CLOCK_TIME, GST_BUFFER_PTS(buffer),
-			  GST_GPMF_META_DURATION, GST_TYPE_CLOCK_TIME, duration, nullptr);
+	const MetaFields &q = metaFields();
+	setClockTime(s, q.pts, GST_BUFFER_PTS(buffer));
+	setClockTime(s, q.duration, duration);
 	if (!f.record.empty())
-		gst_structure_set(s, GST_GPMF_META_RECORD, G_TYPE_STRING, f.record.c_str(), nullptr);
-	auto number = [s](const char *field, const std::optional<double> &v) {
+		setRecord(s, q.record, f.record);
+	auto number = [s](GQuark field, const std::optional<double> &v) {
 		if (v && std::isfinite(*v))
-			gst_structure_set(s, field, G_TYPE_DOUBLE, *v, nullptr);
+			setDouble(s, field, *v);
 	};
-	number(GST_GPMF_META_LATITUDE, f.latitude);
-	number(GST_GPMF_META_LONGITUDE, f.longitude);
-	number(GST_GPMF_META_ALTITUDE, f.altitude);
-	number(GST_GPMF_META_SPEED_2D, f.speed2d);
-	number(GST_GPMF_META_SPEED_3D, f.speed3d);
-	number(GST_GPMF_META_COURSE, f.course);
-	number(GST_GPMF_META_GPS_AGE, f.gpsAge);
-	number(GST_GPMF_META_ISO, f.iso);
-	number(GST_GPMF_META_SHUTTER, f.shutter);
+	number(q.latitude, f.latitude);
+	number(q.longitude, f.longitude);
+	number(q.altitude, f.altitude);
+	number(q.speed2d, f.speed2d);
+	number(q.speed3d, f.speed3d);
+	number(q.course, f.course);
+	number(q.gpsAge, f.gpsAge);
+	number(q.iso, f.iso);
+	number(q.shutter, f.shutter);
 	if (f.gpsFix)
-		gst_structure_set(s, GST_GPMF_META_GPS_FIX, G_TYPE_INT, *f.gpsFix, nullptr);
+		setInt(s, q.gpsFix, *f.gpsFix);
 	if (f.utc) {
 		const std::string utc = gpmf::formatUtc(*f.utc);
 		if (!utc.empty())
-			gst_structure_set(s, GST_GPMF_META_UTC, G_TYPE_STRING, utc.c_str(), nullptr);
+			setString(s, q.utc, utc);
 	}
 	if (st.tzOffset)
-		gst_structure_set(s, GST_GPMF_META_TZ_OFFSET, G_TYPE_INT, *st.tzOffset, nullptr);
-	auto vector = [s](const char *field, const auto &v) {
+		setInt(s, q.tzOffset, *st.tzOffset);
+	auto vector = [s](GQuark field, const auto &v) {
 		if (v)
-			gst_gpmf_meta_set_vector(s, field, v->data(), guint(v->size()));
+			gst_gpmf_meta_id_set_vector(s, field, v->data(), guint(v->size()));
 	};
-	vector(GST_GPMF_META_ACCELERATION, f.acceleration);
-	vector(GST_GPMF_META_ROTATION, f.rotation);
-	vector(GST_GPMF_META_GRAVITY, f.gravity);
-	vector(GST_GPMF_META_CAMERA_ORIENTATION, f.cameraOrientation);
-	vector(GST_GPMF_META_IMAGE_ORIENTATION, f.imageOrientation);
+	vector(q.acceleration, f.acceleration);
+	vector(q.rotation, f.rotation);
+	vector(q.gravity, f.gravity);
+	vector(q.cameraOrientation, f.cameraOrientation);
+	vector(q.imageOrientation, f.imageOrientation);
 
 	// Faces, in pixels of the caps in force, clipped to the frame.
 	for (const gpmf::attach::Face &face : f.faces) {
@@ -605,7 +693,7 @@ GstFlowReturn gst_gpmf_attach_aggregate(GstAggregator *aggregator, gboolean time
 {
 	auto *self = GST_GPMF_ATTACH(aggregator);
 	GstGpmfAttachState &st = *self->state;
-	try {
+	return gst_gpmf_attach_guard(self, GST_FLOW_ERROR, "aggregate", [&]() -> GstFlowReturn {
 		const Snapshot snap = gst_gpmf_attach_snapshot(self);
 		if (!std::exchange(st.latencyChecked, true) &&
 		    !GST_CLOCK_TIME_IS_VALID(gst_aggregator_get_latency(aggregator))) {
@@ -701,13 +789,5 @@ GstFlowReturn gst_gpmf_attach_aggregate(GstAggregator *aggregator, gboolean time
 		if (ret != GST_FLOW_OK)
 			return ret;
 		return done ? GST_FLOW_EOS : GST_FLOW_OK;
-	} catch (const std::bad_alloc &) {
-		GST_ELEMENT_ERROR(self, CORE, FAILED, ("Out of memory while attaching GPMF telemetry"),
-				  ("aggregate"));
-	} catch (const std::exception &e) {
-		GST_ELEMENT_ERROR(self, CORE, FAILED, (nullptr), ("aggregate: %s", e.what()));
-	} catch (...) {
-		GST_ELEMENT_ERROR(self, CORE, FAILED, (nullptr), ("aggregate: unknown C++ exception"));
-	}
-	return GST_FLOW_ERROR;
+	});
 }

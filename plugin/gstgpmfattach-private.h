@@ -17,10 +17,14 @@
 
 #include "gpmf/session.h"
 
+#include "gstgpmf-utils.h"
 #include "gstgpmfattach-telemetry.h"
 #include "gstgpmfattach.h"
 
 GST_DEBUG_CATEGORY_EXTERN(gst_gpmf_attach_debug);
+
+/// The latency set when the pipeline is not live and it was left at 0 (see aggregate()).
+inline constexpr GstClockTime kQueueLatency = 300 * GST_MSECOND;
 
 /// Property values, guarded by GST_OBJECT_LOCK.
 struct GstGpmfAttachSettings {
@@ -174,6 +178,17 @@ struct _GstGpmfAttach {
 	GstAggregatorPad *gpmfpad;
 	GstGpmfAttachState *state;
 };
+
+/*
+ * Exception boundary: every function GStreamer calls goes through this, so no C++ exception
+ * (in practice std::bad_alloc) ever unwinds into C code.
+ */
+template <typename R, typename Fn>
+R gst_gpmf_attach_guard(GstGpmfAttach *self, R onError, const char *where, Fn &&fn) noexcept
+{
+	return gpmf::gst::guardCall(GST_ELEMENT(self), onError, where,
+				    "Out of memory while attaching GPMF telemetry", std::forward<Fn>(fn));
+}
 
 /* gstgpmfattach.cpp */
 

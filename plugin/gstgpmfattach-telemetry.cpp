@@ -27,7 +27,10 @@ constexpr double kGpsHold = 1.0;
 // UTC runs on: it is carried from a GPS point this far (seconds).
 constexpr double kUtcReach = 60.0;
 // UTC at a time: a line through the GPS points this close (seconds), spread at least so far.
-constexpr double kUtcFitSpan = 1.5;
+// Within what is sure to be there when a frame goes out (kKeepPayloads behind it, a second of
+// telemetry ahead: kMinLead in gstgpmfattach-output.cpp), so a frame's UTC does not depend on
+// how far the other pad happened to be.
+constexpr double kUtcFitSpan = 0.9;
 constexpr double kUtcMinFitSpread = 0.5;
 // The course is the direction between the positions this far (seconds) either side of the
 // frame's middle, when they are at least kCourseMinDistance metres apart (GPS noise otherwise).
@@ -41,6 +44,10 @@ constexpr double kKeepPayloads = 1.0;
 constexpr double kKeepGps = kGpsMaxGap + kCourseHalfSpan;
 constexpr std::size_t kMaxSpare = 4;
 constexpr double kEarthRadius = 6371008.8;
+// The streams a frame's typed fields come from.
+constexpr std::array<FourCC, 9> kFrameKeys = {FourCC("ACCL"), FourCC("GYRO"), FourCC("GRAV"),
+					       FourCC("CORI"), FourCC("IORI"), FourCC("ISOE"),
+					       FourCC("ISOG"), FourCC("SHUT"), FourCC("FACE")};
 
 double seconds(Ns ns) noexcept
 {
@@ -180,6 +187,18 @@ struct Telemetry::Stored {
 	TimeMap map;
 	Ns start = 0, end = 0;		    ///< the payload's span, running time
 	double minRt = kInf, maxRt = -kInf; ///< its timed slots, seconds of running time
+	/// The streams each frame looks up (kFrameKeys), found once: nullptr where there is none.
+	std::array<const Stream *, kFrameKeys.size()> keyed{};
+	/// The frames' records of this payload; laid out when a record is first asked for.
+	PayloadRecordWriter records;
+	bool recordsReady = false;
+
+	const PayloadRecordWriter &recordWriter()
+	{
+		if (!std::exchange(recordsReady, true))
+			records.reset(payload);
+		return records;
+	}
 
 	// The frame's span in this payload's seconds.
 	std::pair<double, double> window(const FrameRequest &r) const noexcept
@@ -187,6 +206,14 @@ struct Telemetry::Stored {
 		return {seconds(map.fromRunning(r.begin)), seconds(map.fromRunning(r.end))};
 	}
 	bool mayHold(double begin, double end) const noexcept { return maxRt >= begin && minRt < end; }
+	const Stream *stream(FourCC key) const noexcept
+	{
+		for (std::size_t k = 0; k < kFrameKeys.size(); k++) {
+			if (kFrameKeys[k] == key)
+				return keyed[k];
+		}
+		return findStream(payload, key);
+	}
 };
 
 Telemetry::Telemetry() : merged_(std::make_unique<Payload>())
@@ -206,6 +233,9 @@ void Telemetry::addPayload(const Payload &payload, const std::vector<GpsPoint> *
 		st = std::make_unique<Stored>();
 	}
 	st->payload = payload; // into the memory of an old one: next to no allocation
+	st->recordsReady = false;
+	for (std::size_t k = 0; k < kFrameKeys.size(); k++)
+		st->keyed[k] = findStream(st->payload, kFrameKeys[k]);
 	st->map = map;
 	st->start = start;
 	st->end = end;
@@ -361,21 +391,10 @@ private:
 		}
 		if (used == m.streams.size())
 			m.streams.emplace_back();
+		// The stream whole (into the memory of the last merge's), its slots then emptied for
+		// append() to fill: a frame across payloads is one in a payload's worth of frames.
 		Stream &t = m.streams[used++];
-		t.key = s.key;
-		t.name = s.name;
-		t.units = s.units;
-		t.fields = s.fields;
-		t.sticky = s.sticky;
-		t.precision = s.precision;
-		t.tsmp = s.tsmp;
-		t.stmp = s.stmp;
-		t.timo = s.timo;
-		t.rate = s.rate;
-		t.raw = s.raw;
-		if (!(t.values.fields == s.values.fields))
-			t.values.setFields(s.values.fields);
-		t.values.type = s.values.type;
+		t = s;
 		t.values.clearSamples();
 		t.slotSizes.clear();
 		t.times.clear();
@@ -439,14 +458,15 @@ void Telemetry::writeRecord(const FrameRequest &request, FrameTelemetry &out)
 		if (!st->mayHold(b, e))
 			continue;
 		const auto [wb, we] = st->window(request);
-		if (windowHasSamples(st->payload, RecordWindow{wb, we, 0}))
+		if (st->recordWriter().hasSamples(RecordWindow{wb, we, 0}))
 			contributors_.push_back(st.get());
 	}
 	const auto [mb, me] = main->window(request);
 	if (contributors_.size() == 1) {
-		const Stored &only = *contributors_.front();
+		// The usual case: the frame lies in one payload.
+		Stored &only = *contributors_.front();
 		const auto [wb, we] = only.window(request);
-		writePayloadRecord(out.record, only.payload, RecordWindow{wb, we, part_});
+		only.recordWriter().write(out.record, RecordWindow{wb, we, part_});
 	} else {
 		// None (the frame holds no sample), or several payloads: one record all the same.
 		Payload &m = *merged_;
@@ -589,7 +609,7 @@ void Telemetry::frame(const FrameRequest &request, FrameTelemetry &out)
 		for (const auto &st : store_) {
 			if (!st->mayHold(b, e))
 				continue;
-			const Stream *s = findStream(st->payload, key);
+			const Stream *s = st->stream(key);
 			if (!s || s->isGrouped() || s->values.numericFieldCount() < 3)
 				continue;
 			const auto [wb, we] = st->window(request);
@@ -620,7 +640,7 @@ void Telemetry::frame(const FrameRequest &request, FrameTelemetry &out)
 		for (const auto &st : store_) {
 			if (!st->mayHold(m - reach, m + reach))
 				continue;
-			const Stream *s = findStream(st->payload, key);
+			const Stream *s = st->stream(key);
 			if (!s)
 				continue;
 			const double pm = st->map.fromRunningSeconds(m);

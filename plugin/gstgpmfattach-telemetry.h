@@ -128,7 +128,7 @@ private:
 	std::uint64_t partPayload_ = std::numeric_limits<std::uint64_t>::max();
 	std::int64_t part_ = -1;
 	std::unique_ptr<Payload> merged_;
-	std::vector<const Stored *> contributors_;
+	std::vector<Stored *> contributors_;
 };
 
 } // namespace gpmf::attach

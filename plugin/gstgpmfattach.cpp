@@ -62,8 +62,6 @@
 #include "gstgpmfattach.h"
 
 #include <algorithm>
-#include <exception>
-#include <new>
 #include <string>
 #include <utility>
 #include <vector>
@@ -98,32 +96,6 @@ constexpr std::size_t kMaxPayloadsAhead = 64;
 // the others back, for the aggregator's thread to take with it).
 constexpr std::size_t kBatchFrames = 32;
 
-// "ACCL, GYRO;GPS5" -> FourCCs (as gpmfparse's streams property reads them).
-std::vector<gpmf::FourCC> parseStreams(GObject *owner, const gchar *text)
-{
-	std::vector<gpmf::FourCC> keys;
-	std::string token;
-	auto flush = [&]() {
-		if (token.empty())
-			return;
-		if (token.size() < 4)
-			token.resize(4, ' ');
-		if (auto key = gpmf::FourCC::fromString(token))
-			keys.push_back(*key);
-		else
-			GST_WARNING_OBJECT(owner, "ignoring '%s' in streams: not a FourCC", token.c_str());
-		token.clear();
-	};
-	for (const gchar *p = text ? text : ""; *p; p++) {
-		if (*p == ',' || *p == ';' || g_ascii_isspace(*p))
-			flush();
-		else
-			token.push_back(*p);
-	}
-	flush();
-	return keys;
-}
-
 GstEvent *markEvent(GstEvent *event, const char *field)
 {
 	gst_structure_set(gst_event_writable_structure(event), field, G_TYPE_BOOLEAN, TRUE, nullptr);
@@ -157,26 +129,6 @@ G_DEFINE_TYPE_WITH_CODE(GstGpmfAttach, gst_gpmf_attach, GST_TYPE_AGGREGATOR,
 						"GoPro telemetry on video frames"))
 GST_ELEMENT_REGISTER_DEFINE(gpmfattach, "gpmfattach", GST_RANK_NONE, GST_TYPE_GPMF_ATTACH)
 
-/*
- * Exception boundary: every function GStreamer calls goes through this, so no C++ exception
- * (in practice std::bad_alloc) ever unwinds into C code.
- */
-template <typename R, typename Fn>
-static R gst_gpmf_attach_guard(GstGpmfAttach *self, R onError, const char *where, Fn &&fn) noexcept
-{
-	try {
-		return fn();
-	} catch (const std::bad_alloc &) {
-		GST_ELEMENT_ERROR(self, CORE, FAILED, ("Out of memory while attaching GPMF telemetry"),
-				  ("%s", where));
-	} catch (const std::exception &e) {
-		GST_ELEMENT_ERROR(self, CORE, FAILED, (nullptr), ("%s: %s", where, e.what()));
-	} catch (...) {
-		GST_ELEMENT_ERROR(self, CORE, FAILED, (nullptr), ("%s: unknown C++ exception", where));
-	}
-	return onError;
-}
-
 /* Properties. */
 
 static void gst_gpmf_attach_set_property(GObject *object, guint prop_id, const GValue *value,
@@ -193,7 +145,7 @@ static void gst_gpmf_attach_set_property(GObject *object, guint prop_id, const G
 		case PROP_STREAMS: {
 			const gchar *text = g_value_get_string(value);
 			s.streams = text ? text : "";
-			s.streamKeys = parseStreams(object, text);
+			s.streamKeys = gpmf::gst::parseStreams(GST_CAT_DEFAULT, object, text);
 			s.version++;
 			break;
 		}
@@ -612,6 +564,53 @@ static gboolean gst_gpmf_attach_sink_query_pre_queue(GstAggregator *aggregator, 
 	    ->sink_query_pre_queue(aggregator, pad, query);
 }
 
+// The frames the element may hold at once: those within max-delay of the newest frame, what
+// GstAggregator queues (its latency) and the video probe's batch. 0: no bound (max-delay
+// unbounded, or caps without a frame rate).
+static guint gst_gpmf_attach_frames_held(GstGpmfAttach *self, GstCaps *caps)
+{
+	GstClockTime maxDelay;
+	{
+		ObjectLocker lock(self);
+		maxDelay = self->state->settings.maxDelay;
+	}
+	guint64 latency = 0;
+	g_object_get(self, "latency", &latency, nullptr);
+	latency = std::max<guint64>(latency, kQueueLatency);
+	const GstStructure *s = caps && !gst_caps_is_empty(caps) ? gst_caps_get_structure(caps, 0) : nullptr;
+	gint n = 0, d = 1;
+	if (!GST_CLOCK_TIME_IS_VALID(maxDelay) || maxDelay > G_MAXUINT64 / 4 || !s ||
+	    !gst_structure_get_fraction(s, "framerate", &n, &d) || n <= 0 || d <= 0)
+		return 0;
+	const guint64 frames = gst_util_uint64_scale_int_ceil(maxDelay + latency, n, d) / GST_SECOND + 1;
+	return guint(std::min<guint64>(frames + kBatchFrames + 2, G_MAXUINT / 2));
+}
+
+/*
+ * Upstream's buffer pools must outlast the frames held here for their telemetry: a pool that
+ * runs dry stops the video, and with it (qtdemux feeds both tracks from one thread) the
+ * telemetry the held frames wait for, for good. So a pool downstream bounded (an encoder's small
+ * pool) may grow by as many buffers as are held; its minimum, what is allocated up front, stays.
+ */
+static void gst_gpmf_attach_make_room(GstGpmfAttach *self, GstQuery *query)
+{
+	GstCaps *caps = nullptr;
+	gst_query_parse_allocation(query, &caps, nullptr);
+	const guint held = gst_gpmf_attach_frames_held(self, caps);
+	for (guint i = 0; i < gst_query_get_n_allocation_pools(query); i++) {
+		GstBufferPool *pool = nullptr;
+		guint size, min, max;
+		gst_query_parse_nth_allocation_pool(query, i, &pool, &size, &min, &max);
+		if (max != 0) {
+			const guint grown = held == 0 || max > G_MAXUINT - held ? 0 : max + held;
+			GST_DEBUG_OBJECT(self, "upstream pool %u: at most %u buffers rather than %u", i, grown, max);
+			gst_query_set_nth_allocation_pool(query, i, pool, size, min, grown);
+		}
+		if (pool)
+			gst_object_unref(pool);
+	}
+}
+
 static gboolean gst_gpmf_attach_sink_query(GstAggregator *aggregator, GstAggregatorPad *pad, GstQuery *query)
 {
 	auto *self = GST_GPMF_ATTACH(aggregator);
@@ -662,8 +661,11 @@ static gboolean gst_gpmf_attach_sink_query(GstAggregator *aggregator, GstAggrega
 				gst_query_set_caps_result(query, filter ? filter : GST_CAPS_ANY);
 			}
 			return TRUE;
-		case GST_QUERY_ALLOCATION:
-			return gst_pad_peer_query(srcpad, query);
+		case GST_QUERY_ALLOCATION: {
+			const gboolean answered = gst_pad_peer_query(srcpad, query);
+			gst_gpmf_attach_make_room(self, query);
+			return answered;
+		}
 		case GST_QUERY_DRAIN:
 			// Serialized: the frames before it go out first, with what telemetry there is.
 			gst_gpmf_attach_drain(self);

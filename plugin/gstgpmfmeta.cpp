@@ -31,6 +31,11 @@ const GstStructure *gst_buffer_get_gpmf_meta(GstBuffer *buffer)
 
 void gst_gpmf_meta_set_vector(GstStructure *s, const char *field, const gdouble *values, guint count)
 {
+	gst_gpmf_meta_id_set_vector(s, g_quark_from_string(field), values, count);
+}
+
+void gst_gpmf_meta_id_set_vector(GstStructure *s, GQuark field, const gdouble *values, guint count)
+{
 	GValue array = G_VALUE_INIT;
 	gst_value_array_init(&array, count);
 	for (guint i = 0; i < count; i++) {
@@ -39,7 +44,7 @@ void gst_gpmf_meta_set_vector(GstStructure *s, const char *field, const gdouble 
 		g_value_set_double(&v, values[i]);
 		gst_value_array_append_and_take_value(&array, &v);
 	}
-	gst_structure_take_value(s, field, &array);
+	gst_structure_id_take_value(s, field, &array);
 }
 
 guint gst_gpmf_meta_get_vector(const GstStructure *s, const char *field, gdouble *values, guint count)

@@ -66,6 +66,8 @@ const GstStructure *gst_buffer_get_gpmf_meta(GstBuffer *buffer);
 
 /* A GstValueArray of doubles, for the vector fields. */
 void gst_gpmf_meta_set_vector(GstStructure *s, const char *field, const gdouble *values, guint count);
+/* The same with the field's name as a quark (per-frame writers intern their names once). */
+void gst_gpmf_meta_id_set_vector(GstStructure *s, GQuark field, const gdouble *values, guint count);
 /* Reads a vector field into values (at most count); returns the number read. */
 guint gst_gpmf_meta_get_vector(const GstStructure *s, const char *field, gdouble *values, guint count);
 

@@ -4,50 +4,13 @@
 
 #include "gstgpmfparse-settings.h"
 
+#include "gstgpmf-utils.h"
+
 #include <utility>
 #include <vector>
 
 GST_DEBUG_CATEGORY_EXTERN(gst_gpmf_parse_debug);
 #define GST_CAT_DEFAULT gst_gpmf_parse_debug
-
-namespace
-{
-
-// "ACCL, GYRO;GPS5" -> tokens; commas, semicolons and blanks all separate.
-std::vector<std::string> splitList(const gchar *text)
-{
-	std::vector<std::string> tokens;
-	std::string current;
-	for (const gchar *p = text ? text : ""; *p; p++) {
-		if (*p == ',' || *p == ';' || g_ascii_isspace(*p)) {
-			if (!current.empty())
-				tokens.push_back(std::move(current));
-			current.clear();
-		} else {
-			current.push_back(*p);
-		}
-	}
-	if (!current.empty())
-		tokens.push_back(std::move(current));
-	return tokens;
-}
-
-std::vector<gpmf::FourCC> parseStreams(GObject *owner, const gchar *text)
-{
-	std::vector<gpmf::FourCC> keys;
-	for (std::string &token : splitList(text)) {
-		// FourCCs such as "acc1" are case sensitive; short ones ("GPS") are space padded.
-		if (token.size() < 4)
-			token.resize(4, ' ');
-		if (auto key = gpmf::FourCC::fromString(token))
-			keys.push_back(*key);
-		else
-			GST_WARNING_OBJECT(owner, "ignoring '%s' in streams: not a FourCC", token.c_str());
-	}
-	return keys;
-}
-
-} // namespace
 
 bool GstGpmfParseSettings::set(GObject *owner, guint prop_id, const GValue *value)
 {
@@ -56,13 +19,13 @@ bool GstGpmfParseSettings::set(GObject *owner, guint prop_id, const GValue *valu
 	case GST_GPMF_PARSE_PROP_STREAMS: {
 		const gchar *text = g_value_get_string(value);
 		streams_ = text ? text : "";
-		o.decode.streams = parseStreams(owner, text);
+		o.decode.streams = gpmf::gst::parseStreams(GST_CAT_DEFAULT, owner, text);
 		break;
 	}
 	case GST_GPMF_PARSE_PROP_DEVICES: {
 		const gchar *text = g_value_get_string(value);
 		devices_ = text ? text : "";
-		o.decode.devices = splitList(text);
+		o.decode.devices = gpmf::gst::splitList(text);
 		break;
 	}
 	case GST_GPMF_PARSE_PROP_INTERVAL:

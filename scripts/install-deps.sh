@@ -9,6 +9,7 @@ packages=(
 	python3-gi gir1.2-gstreamer-1.0 python3-jsonschema
 	gpsbabel gdal-bin clang libclang-rt-14-dev valgrind time
 	libcairo2-dev libpango1.0-dev gstreamer1.0-plugins-ugly
+	gstreamer1.0-plugins-bad # h264parse: docs/gpmfattach.md's encoded-video pipeline
 	pybind11-dev python3-dev python3-numpy python3-mesonpy python3-pytest python3-pandas
 	python3-dask python3-distributed python3-pip patchelf ffmpeg
 	jq # docs/plugin.md pipes records through it, and the doc test runs the pages (tests/docs)

@@ -99,12 +99,9 @@ class Renderer:
         if args.snapshot is None:
             encoder, self.codec = video_encoder(args.encoder)
             self.mux = add(make("mp4mux"))
-            # gpmfattach holds about a second of frames until their telemetry: the decoder must
-            # not draw its frames from a small pool offered from downstream (avenc_mpeg4 offers
-            # one), or it waits for buffers that gpmfattach holds. identity keeps that query here,
-            # and restamps the frames in running time (single-segment): avenc_mpeg4 drops every
-            # frame of qtdemux's segment otherwise.
-            keep = add(make("identity", drop_allocation=True, single_segment=True))
+            # identity restamps the frames in running time (single-segment): avenc_mpeg4 drops
+            # every frame of qtdemux's segment otherwise.
+            keep = add(make("identity", single_segment=True))
             chain = [self.attach, overlay, keep, convert] + [add(e) for e in encoder] + [self.mux, sink]
         else:
             # One frame as PNG: the frames before it are drawn (the map's track needs them) and

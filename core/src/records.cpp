@@ -157,6 +157,25 @@ char *writeQuotedUtc(char *p, std::int64_t ms) noexcept
 	return p + 1;
 }
 
+// ,"local":"2017-04-17T10:31:03.055-07:00" (kLocalChars at most) for a utcMilliseconds()
+// result and a time zone in minutes east of UTC: the same instant as writeQuotedUtc() writes,
+// on the camera's clock.
+constexpr std::size_t kLocalChars = 10 + detail::kUtcTextSize + 5;
+char *writeLocalMember(char *p, std::int64_t ms, int minutes) noexcept
+{
+	std::memcpy(p, ",\"local\":\"", 10);
+	p = detail::writeUtc(p + 10, ms + std::int64_t(minutes) * 60000) - 1; // over its 'Z'
+	const int offset = minutes < 0 ? -minutes : minutes;
+	*p++ = minutes < 0 ? '-' : '+';
+	*p++ = char('0' + offset / 600 % 10);
+	*p++ = char('0' + offset / 60 % 10);
+	*p++ = ':';
+	*p++ = char('0' + offset % 60 / 10);
+	*p++ = char('0' + offset % 10);
+	*p = '"';
+	return p + 1;
+}
+
 // Samples that are really present: a Values built by hand could promise more than it holds.
 std::size_t availableSamples(const Values &v) noexcept
 {
@@ -249,9 +268,10 @@ bool isOneString(const Values &v, std::size_t items) noexcept
 }
 
 struct Window {
-	explicit Window(const RecordWindow &window)
+	explicit Window(const RecordWindow &window, const RecordTimes &times = {})
 		: begin(window.begin), end(window.end),
-		  all(!(window.begin > -kInf) && !(window.end < kInf)), windowed(window.part >= 0)
+		  all(!(window.begin > -kInf) && !(window.end < kInf)), windowed(window.part >= 0),
+		  localTimeMinutes(times.localTimeMinutes)
 	{
 	}
 	// A slot with no known time can only be placed in an unbounded window.
@@ -260,6 +280,7 @@ struct Window {
 	double begin, end;
 	bool all;      ///< no bounds: every slot is kept, timed or not
 	bool windowed; ///< a part of a split payload: streams with no slot here are left out
+	std::optional<int> localTimeMinutes; ///< RecordTimes
 };
 
 double slotTime(const Stream &s, std::size_t slot) noexcept
@@ -316,7 +337,7 @@ private:
 // comma, the UTC.
 constexpr std::size_t sampleRoom(std::size_t fields)
 {
-	return 48 + (fields + 1) * (detail::kJsonNumberRoom + 1) + kUtcChars;
+	return 48 + (fields + 1) * (detail::kJsonNumberRoom + 1) + kUtcChars + kLocalChars;
 }
 
 // Fields a sample may have for writeNumericSamples(): its text must fit the Sink's buffer.
@@ -329,12 +350,18 @@ bool numericOnly(const Stream &s) noexcept
 	return !s.isGrouped() && fields > 0 && fields <= kMaxFastFields && s.values.textFieldCount() == 0;
 }
 
+// Slots [from, to) of a stream, clipped to those it has: the ones a window may hold.
+struct SlotRange {
+	std::size_t from = 0;
+	std::size_t to = std::size_t(-1);
+};
+
 /*
- * The common case of writeSamples(): numbers only, one sample per slot. Each sample is laid out
- * with one room check, its fields read from its row of `numbers` (no text, so a field is its
+ * The common case of writeSampleObjects(): numbers only, one sample per slot. Each sample is laid
+ * out with one room check, its fields read from its row of `numbers` (no text, so a field is its
  * own slot). This loop writes most of the bytes of a payload record.
  */
-void writeNumericSamples(Sink &out, const Stream &s, const Window &win)
+void writeNumericSamples(Sink &out, const Stream &s, const Window &win, SlotRange range)
 {
 	const Values &v = s.values;
 	const std::size_t fields = v.fields.size();
@@ -346,7 +373,8 @@ void writeNumericSamples(Sink &out, const Stream &s, const Window &win)
 	const bool timed = !s.times.empty();
 	detail::SecondsWriter seconds;
 	bool first = true;
-	for (std::size_t i = 0; i < samples; i++) {
+	const std::size_t last = std::min(samples, range.to);
+	for (std::size_t i = range.from; i < last; i++) {
 		const double t = slotTime(s, i);
 		if (!win.contains(t))
 			continue;
@@ -378,6 +406,8 @@ void writeNumericSamples(Sink &out, const Stream &s, const Window &win)
 		if (i < s.utc.size() && detail::utcMilliseconds(s.utc[i], ms)) {
 			std::memcpy(p, ",\"utc\":", 7);
 			p = writeQuotedUtc(p + 7, ms);
+			if (win.localTimeMinutes)
+				p = writeLocalMember(p, ms, *win.localTimeMinutes);
 		}
 		*p++ = '}';
 		out.advance(p);
@@ -385,17 +415,22 @@ void writeNumericSamples(Sink &out, const Stream &s, const Window &win)
 }
 
 // Any stream: text fields, grouped slots (several items per time), field by field.
-void writeAnySamples(Sink &out, const Stream &s, const Window &win)
+void writeAnySamples(Sink &out, const Stream &s, const Window &win, SlotRange range)
 {
 	const Values &v = s.values;
 	const std::size_t items = availableSamples(v);
 	const bool hasText = v.textFieldCount() != 0;
 	const bool timed = !s.times.empty();
-	const std::size_t slots = s.slotCount();
+	const std::size_t slots = std::min(s.slotCount(), range.to);
 	const Precision precision(s);
 	bool first = true;
-	std::size_t item = 0;
-	for (std::size_t i = 0; i < slots; i++) {
+	std::size_t item = range.from;
+	if (s.isGrouped()) {
+		item = 0;
+		for (std::size_t i = 0; i < range.from && i < slots; i++)
+			item += s.slotSizes[i];
+	}
+	for (std::size_t i = range.from; i < slots; i++) {
 		const std::size_t size = s.isGrouped() ? s.slotSizes[i] : 1;
 		const std::size_t start = item;
 		item += size;
@@ -426,29 +461,23 @@ void writeAnySamples(Sink &out, const Stream &s, const Window &win)
 		if (i < s.utc.size() && detail::utcMilliseconds(s.utc[i], ms)) {
 			out.literal(",\"utc\":");
 			out.advance(writeQuotedUtc(out.raw(kUtcChars), ms));
+			if (win.localTimeMinutes)
+				out.advance(writeLocalMember(out.raw(kLocalChars), ms, *win.localTimeMinutes));
 		}
 		out.ch('}');
 	}
 }
 
-// The sample objects inside the window, comma separated.
-void writeSampleObjects(std::string &text, const Stream &s, const Window &win)
+// The sample objects inside the window (among the slots of `range`), comma separated.
+void writeSampleObjects(std::string &text, const Stream &s, const Window &win, SlotRange range = {})
 {
 	// The per-sample loops are the hot path: they write through the Sink, commas handled there.
 	Sink out(text);
 	if (numericOnly(s))
-		writeNumericSamples(out, s, win);
+		writeNumericSamples(out, s, win, range);
 	else
-		writeAnySamples(out, s, win);
+		writeAnySamples(out, s, win, range);
 	out.flush();
-}
-
-void writeSamples(JsonWriter &w, const Stream &s, const Window &win)
-{
-	w.key("samples");
-	w.beginArray();
-	writeSampleObjects(w.out(), s, win);
-	w.endArray();
 }
 
 // "fourcc", "name", "units" and "fields".
@@ -512,7 +541,8 @@ void writeAltitudeReference(JsonWriter &w, const Stream &s)
 	}
 }
 
-void writeStream(JsonWriter &w, const Stream &s, const Window &win)
+// A stream's object up to the inside of its "samples" array: what a window does not change.
+void writeStreamHead(JsonWriter &w, const Stream &s)
 {
 	w.beginObject();
 	writeStreamNames(w, s);
@@ -520,7 +550,15 @@ void writeStream(JsonWriter &w, const Stream &s, const Window &win)
 	writeAltitudeReference(w, s);
 	writeStreamRaw(w, s);
 	writeStreamSticky(w, s);
-	writeSamples(w, s, win);
+	w.key("samples");
+	w.beginArray();
+}
+
+void writeStream(JsonWriter &w, const Stream &s, const Window &win)
+{
+	writeStreamHead(w, s);
+	writeSampleObjects(w.out(), s, win);
+	w.endArray();
 	w.endObject();
 }
 
@@ -546,7 +584,8 @@ void writeDeviceProperties(JsonWriter &w, const Device &d)
 	});
 }
 
-void writeDevice(JsonWriter &w, const Device &d, const Window &win)
+// A device's object up to the inside of its "streams" array.
+void writeDeviceHead(JsonWriter &w, const Device &d)
 {
 	w.beginObject();
 	w.key("id");
@@ -559,6 +598,11 @@ void writeDevice(JsonWriter &w, const Device &d, const Window &win)
 	writeDeviceProperties(w, d);
 	w.key("streams");
 	w.beginArray();
+}
+
+void writeDevice(JsonWriter &w, const Device &d, const Window &win)
+{
+	writeDeviceHead(w, d);
 	for (const Stream &s : d.streams) {
 		if (win.windowed && !streamHasSlot(s, win))
 			continue;
@@ -607,16 +651,25 @@ void writeOptionalNumber(JsonWriter &w, std::string_view key, double value, bool
 	w.number(value);
 }
 
-// "key":"ISO time" when the time can be written, nothing otherwise.
-void writeOptionalUtc(JsonWriter &w, std::string_view key, double seconds)
+// "first_utc":"ISO time" when the time can be written, nothing otherwise; with a time zone,
+// "first_local" after it.
+void writeOptionalUtc(JsonWriter &w, std::string_view prefix, double seconds, const RecordTimes &times)
 {
 	std::int64_t ms;
 	if (!detail::utcMilliseconds(seconds, ms))
 		return;
-	w.key(key);
+	w.key(std::string(prefix) + "utc");
 	w.rawValue({});
 	char text[kUtcChars];
 	w.out().append(text, writeQuotedUtc(text, ms));
+	if (times.localTimeMinutes) {
+		w.key(std::string(prefix) + "local");
+		w.rawValue({});
+		char local[kLocalChars];
+		const char *end = writeLocalMember(local, ms, *times.localTimeMinutes);
+		const std::size_t value = sizeof(",\"local\":") - 1;
+		w.out().append(local + value, static_cast<std::size_t>(end - (local + value)));
+	}
 }
 
 } // namespace
@@ -651,9 +704,9 @@ void writeDeviceMetadataMembers(JsonWriter &w, const Device &device)
 	writeDeviceProperties(w, device);
 }
 
-void appendSampleObjects(std::string &out, const Stream &stream)
+void appendSampleObjects(std::string &out, const Stream &stream, const RecordTimes &times)
 {
-	writeSampleObjects(out, stream, Window(RecordWindow{}));
+	writeSampleObjects(out, stream, Window(RecordWindow{}, times));
 }
 
 std::vector<std::pair<std::string, std::string>> deviceMetadataTexts(const Device &device)
@@ -722,9 +775,11 @@ bool windowHasSamples(const Payload &payload, const RecordWindow &window)
 	return false;
 }
 
-void writePayloadRecord(std::string &out, const Payload &payload, const RecordWindow &window)
+namespace {
+
+// A payload record up to the inside of its "devices" array.
+void writePayloadHead(JsonWriter &w, const Payload &payload, const RecordWindow &window, const Window &win)
 {
-	const Window win(window);
 	double pts = payload.pts;
 	double duration = payload.duration;
 	if (win.windowed) {
@@ -736,7 +791,6 @@ void writePayloadRecord(std::string &out, const Payload &payload, const RecordWi
 		duration = std::isfinite(start) && std::isfinite(end) ? std::max(0.0, end - start) : std::nan("");
 	}
 
-	JsonWriter w(out);
 	w.beginObject();
 	w.key("type");
 	w.string("payload");
@@ -751,7 +805,13 @@ void writePayloadRecord(std::string &out, const Payload &payload, const RecordWi
 		w.integer(window.part);
 	}
 	w.key("devices");
-	writeDevices(w, payload.devices, win);
+	w.beginArray();
+}
+
+// The rest of a payload record from the end of its "devices" array.
+void writePayloadTail(JsonWriter &w, const Payload &payload)
+{
+	w.endArray();
 	writeDiagnostics(w, payload.diagnostics);
 	if (!payload.unsupported.empty()) {
 		w.key("unsupported");
@@ -761,7 +821,120 @@ void writePayloadRecord(std::string &out, const Payload &payload, const RecordWi
 		w.endArray();
 	}
 	w.endObject();
-	out.push_back('\n');
+	w.out().push_back('\n');
+}
+
+// Slot `i` of a stream's times that `ordered` says are in order: the first at or after t.
+std::size_t firstSlotFrom(const Stream &s, std::size_t ordered, double t) noexcept
+{
+	const auto first = s.times.begin();
+	return std::size_t(std::partition_point(first, first + std::ptrdiff_t(ordered),
+						[t](double time) { return time < t; }) -
+			   first);
+}
+
+} // namespace
+
+void writePayloadRecord(std::string &out, const Payload &payload, const RecordWindow &window,
+			const RecordTimes &times)
+{
+	const Window win(window, times);
+	JsonWriter w(out);
+	writePayloadHead(w, payload, window, win);
+	for (const Device &d : payload.devices)
+		writeDevice(w, d, win);
+	writePayloadTail(w, payload);
+}
+
+void PayloadRecordWriter::reset(const Payload &payload)
+{
+	payload_ = &payload;
+	text_.clear();
+	deviceHeads_.clear();
+	streams_.clear();
+	for (const Device &d : payload.devices) {
+		JsonWriter device(text_);
+		const std::size_t begin = text_.size();
+		writeDeviceHead(device, d);
+		deviceHeads_.push_back({ begin, text_.size() });
+		for (const Stream &s : d.streams) {
+			JsonWriter stream(text_);
+			StreamLayout &layout = streams_.emplace_back();
+			layout.head.begin = text_.size();
+			writeStreamHead(stream, s);
+			layout.head.end = text_.size();
+			// The timed slots, in order and none NaN: a window's are then a bisection away.
+			const std::size_t timed = std::min(s.times.size(), s.slotCount());
+			layout.ordered = timed;
+			for (std::size_t i = 0; i < timed; i++) {
+				if (std::isnan(s.times[i]) || (i && !(s.times[i - 1] <= s.times[i]))) {
+					layout.ordered = kUnordered;
+					break;
+				}
+			}
+		}
+	}
+}
+
+void PayloadRecordWriter::write(std::string &out, const RecordWindow &window) const
+{
+	if (!payload_)
+		return;
+	const Payload &payload = *payload_;
+	const Window win(window);
+	// Bisection needs bounds to compare with (a NaN bound holds no slot: the scan says so).
+	const bool bisect = !win.all && !std::isnan(win.begin) && !std::isnan(win.end);
+	JsonWriter w(out);
+	writePayloadHead(w, payload, window, win);
+	std::size_t k = 0;
+	for (std::size_t d = 0; d < payload.devices.size(); d++) {
+		if (d)
+			out.push_back(',');
+		out.append(text_, deviceHeads_[d].begin, deviceHeads_[d].end - deviceHeads_[d].begin);
+		bool first = true;
+		for (const Stream &s : payload.devices[d].streams) {
+			const StreamLayout &layout = streams_[k++];
+			SlotRange range;
+			if (bisect && layout.ordered != kUnordered) {
+				range.from = firstSlotFrom(s, layout.ordered, win.begin);
+				range.to = std::max(range.from, firstSlotFrom(s, layout.ordered, win.end));
+				if (win.windowed && range.from == range.to)
+					continue;
+			} else if (win.windowed && !streamHasSlot(s, win)) {
+				continue;
+			}
+			if (!first)
+				out.push_back(',');
+			first = false;
+			out.append(text_, layout.head.begin, layout.head.end - layout.head.begin);
+			writeSampleObjects(out, s, win, range);
+			out.append("]}", 2);
+		}
+		out.append("]}", 2);
+	}
+	writePayloadTail(w, payload);
+}
+
+bool PayloadRecordWriter::hasSamples(const RecordWindow &window) const
+{
+	if (!payload_)
+		return false;
+	const Window win(window);
+	const bool bisect = !win.all && !std::isnan(win.begin) && !std::isnan(win.end);
+	std::size_t k = 0;
+	for (const Device &d : payload_->devices) {
+		for (const Stream &s : d.streams) {
+			const StreamLayout &layout = streams_[k++];
+			if (bisect && layout.ordered != kUnordered) {
+				if (firstSlotFrom(s, layout.ordered, win.begin) <
+				    firstSlotFrom(s, layout.ordered, win.end))
+					return true;
+			} else if (streamHasSlot(s, win)) {
+				return true;
+			}
+		}
+	}
+	return false;
 }
 
 void writeHeaderRecord(std::string &out, const Header &header)
@@ -825,7 +998,7 @@ void writeHeaderRecord(std::string &out, const Header &header)
 
 namespace {
 
-void writeStreamSummaryMembers(JsonWriter &w, const StreamSummary &s)
+void writeStreamSummaryMembers(JsonWriter &w, const StreamSummary &s, const RecordTimes &times)
 {
 	w.key("device");
 	w.string(s.device);
@@ -845,8 +1018,8 @@ void writeStreamSummaryMembers(JsonWriter &w, const StreamSummary &s)
 	w.seconds(s.firstTime);
 	w.key("last");
 	w.seconds(s.lastTime);
-	writeOptionalUtc(w, "first_utc", s.firstUtc);
-	writeOptionalUtc(w, "last_utc", s.lastUtc);
+	writeOptionalUtc(w, "first_", s.firstUtc, times);
+	writeOptionalUtc(w, "last_", s.lastUtc, times);
 	if (s.gpsOutliers) {
 		w.key("gps_outliers");
 		w.unsignedInteger(s.gpsOutliers);
@@ -856,7 +1029,7 @@ void writeStreamSummaryMembers(JsonWriter &w, const StreamSummary &s)
 } // namespace
 
 void writeSummaryMembers(JsonWriter &w, const Summary &summary,
-			 const std::function<void(JsonWriter &, const StreamSummary &)> &more)
+			 const std::function<void(JsonWriter &, const StreamSummary &)> &more, const RecordTimes &times)
 {
 	w.key("payloads");
 	w.unsignedInteger(summary.payloads);
@@ -866,7 +1039,7 @@ void writeSummaryMembers(JsonWriter &w, const Summary &summary,
 	w.beginArray();
 	for (const StreamSummary &s : summary.streams) {
 		w.beginObject();
-		writeStreamSummaryMembers(w, s);
+		writeStreamSummaryMembers(w, s, times);
 		if (more)
 			more(w, s);
 		w.endObject();
@@ -874,13 +1047,13 @@ void writeSummaryMembers(JsonWriter &w, const Summary &summary,
 	w.endArray();
 }
 
-void writeSummaryRecord(std::string &out, const Summary &summary)
+void writeSummaryRecord(std::string &out, const Summary &summary, const RecordTimes &times)
 {
 	JsonWriter w(out);
 	w.beginObject();
 	w.key("type");
 	w.string("summary");
-	writeSummaryMembers(w, summary);
+	writeSummaryMembers(w, summary, {}, times);
 	w.endObject();
 	out.push_back('\n');
 }

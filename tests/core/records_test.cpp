@@ -502,6 +502,55 @@ TEST(PayloadRecord, ShortUtcListOnlyCoversItsSlots)
 	EXPECT_FALSE(json_object_has_member(objectAt(samples, 1), "utc"));
 }
 
+// With the camera's time zone, each "utc" is followed by "local": the same instant on the
+// camera's clock, with its offset, across a day's (and a leap day's) edge; numeric and grouped
+// stream writers alike.
+TEST(PayloadRecord, LocalTimeFollowsEachUtcInTheCamerasZone)
+{
+	Payload p;
+	Device d;
+	Stream gps;
+	gps.key = FourCC("GPS5");
+	gps.values = floats(1, { 1, 2, 3 });
+	gps.times = { 0, 0.5, 1 };
+	gps.utc = { utcSeconds(2020, 2, 29, 23, 59, 59) + 0.999, kNaN, utcSeconds(2020, 3, 1, 3, 0, 0) };
+	d.streams.push_back(gps);
+	p.devices.push_back(d);
+
+	std::string east, west;
+	writePayloadRecord(east, p, {}, RecordTimes{ 330 });  // India, +05:30
+	writePayloadRecord(west, p, {}, RecordTimes{ -420 }); // California in summer, -07:00
+	Record e(east), w(west);
+	ASSERT_TRUE(e.ok() && w.ok()) << east << west;
+	auto samplesOf = [](Record &r) {
+		return arrayOf(objectAt(arrayOf(objectAt(arrayOf(r.root(), "devices"), 0), "streams"), 0), "samples");
+	};
+	EXPECT_STREQ(json_object_get_string_member(objectAt(samplesOf(e), 0), "local"), "2020-03-01T05:29:59.999+05:30");
+	EXPECT_FALSE(json_object_has_member(objectAt(samplesOf(e), 1), "local")) << "no utc, no local";
+	EXPECT_STREQ(json_object_get_string_member(objectAt(samplesOf(w), 0), "local"), "2020-02-29T16:59:59.999-07:00");
+	EXPECT_STREQ(json_object_get_string_member(objectAt(samplesOf(w), 2), "local"), "2020-02-29T20:00:00.000-07:00");
+	EXPECT_LT(e.text().find("\"utc\""), e.text().find("\"local\""));
+
+	std::string plain;
+	writePayloadRecord(plain, p);
+	EXPECT_EQ(plain.find("local"), std::string::npos) << "no zone: UTC only";
+
+	Summary s;
+	StreamSummary g;
+	g.key = FourCC("GPS5");
+	g.firstUtc = gps.utc[0];
+	g.lastUtc = gps.utc[2];
+	s.streams = { g };
+	std::string summary;
+	writeSummaryRecord(summary, s, RecordTimes{ -420 });
+	Record r(summary);
+	ASSERT_TRUE(r.ok()) << summary;
+	JsonObject *stream = objectAt(arrayOf(r.root(), "streams"), 0);
+	EXPECT_STREQ(json_object_get_string_member(stream, "first_local"), "2020-02-29T16:59:59.999-07:00");
+	EXPECT_STREQ(json_object_get_string_member(stream, "last_local"), "2020-02-29T20:00:00.000-07:00");
+	EXPECT_LT(r.pos("last_utc"), r.pos("last_local"));
+}
+
 // A payload over [0, 1) s with ACCL at 8 Hz and SHUT at 2 Hz; times are exact binary fractions.
 Payload timedPayload()
 {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -22,7 +23,9 @@
 #include <gtest/gtest.h>
 #include <json-glib/json-glib.h>
 
+#include "gpmf/decoder.h"
 #include "gpmf/gps.h"
+#include "gpmf/records.h"
 #include "gpmf/session.h"
 #include "support/demo.h"
 
@@ -1210,6 +1213,81 @@ TEST_F(AttachTest, SeekInPipeline)
 	EXPECT_LE(first, 5 * GST_SECOND);
 	EXPECT_GT(frames, 150u);
 	EXPECT_GT(withSamples, frames / 2);
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(sink);
+	gst_object_unref(pipeline);
+}
+
+// The per-frame records come from PayloadRecordWriter: byte for byte writePayloadRecord()'s,
+// for frame windows and for the odd ones (unbounded, empty, reversed, NaN, whole payload).
+TEST(PayloadRecordWriter, WritesWhatWritePayloadRecordWrites)
+{
+	const double nan = std::numeric_limits<double>::quiet_NaN(), inf = INFINITY;
+	for (gpmf::DemoCamera camera : {gpmf::DemoCamera::Hero5, gpmf::DemoCamera::Hero7, gpmf::DemoCamera::Hero11}) {
+		gpmf::Decoder decoder;
+		for (const Payload &p : demoPayloads(camera, 3)) {
+			const gpmf::Payload payload = decoder.decode(p.bytes, seconds(p.pts), seconds(p.duration));
+			gpmf::PayloadRecordWriter writer;
+			writer.reset(payload);
+			std::vector<gpmf::RecordWindow> windows = {
+			    {}, {-inf, inf, 0}, {nan, 1, 0}, {2, 1, 3}, {seconds(p.pts), nan, 1}, {0, 0.5, -1}};
+			for (std::uint64_t i = 0; frameTime(i) < p.pts + p.duration + GST_SECOND; i++)
+				windows.push_back({seconds(frameTime(i)), seconds(frameTime(i + 1)), std::int64_t(i)});
+			for (const gpmf::RecordWindow &w : windows) {
+				std::string expected, got;
+				gpmf::writePayloadRecord(expected, payload, w);
+				writer.write(got, w);
+				ASSERT_EQ(got, expected) << "window [" << w.begin << ", " << w.end << ") part " << w.part;
+				EXPECT_EQ(writer.hasSamples(w), gpmf::windowHasSamples(payload, w));
+			}
+		}
+	}
+}
+
+// Answers the ALLOCATION query with a pool of 4 buffers at most, as some encoders do.
+GstPadProbeReturn proposeSmallPool(GstPad *, GstPadProbeInfo *info, gpointer)
+{
+	GstQuery *query = GST_PAD_PROBE_INFO_QUERY(info);
+	if (GST_QUERY_TYPE(query) != GST_QUERY_ALLOCATION)
+		return GST_PAD_PROBE_OK;
+	GstCaps *caps;
+	gst_query_parse_allocation(query, &caps, nullptr);
+	GstVideoInfo vi;
+	if (!caps || !gst_video_info_from_caps(&vi, caps))
+		return GST_PAD_PROBE_OK;
+	gst_query_add_allocation_pool(query, nullptr, guint(vi.size), 2, 4);
+	return GST_PAD_PROBE_HANDLED;
+}
+
+// Converted video whose downstream proposes a small pool: videoconvert's pool must not run dry
+// while frames wait for their telemetry (qtdemux, blocked on the video, would never send it).
+TEST_F(AttachTest, SmallDownstreamPoolDoesNotStallTheVideo)
+{
+	if (!haveElement("qtdemux") || !haveElement("avdec_h264") || !haveElement("videoconvert"))
+		GTEST_SKIP() << "qtdemux, avdec_h264 or videoconvert not installed";
+	GPMF_REQUIRE_SAMPLE(path, "hero7.mp4");
+	const std::string description =
+	    "filesrc location=\"" + path.string() +
+	    "\" ! qtdemux name=d d.video_0 ! queue ! avdec_h264 ! videoconvert ! video/x-raw,format=BGRA ! "
+	    "gpmfattach name=a ! appsink name=out "
+	    "sync=false d.meta_0 ! queue ! a.gpmf";
+	GstElement *pipeline = gst_parse_launch(description.c_str(), nullptr);
+	ASSERT_NE(pipeline, nullptr);
+	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "out");
+	GstPad *pad = gst_element_get_static_pad(sink, "sink");
+	gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, proposeSmallPool, nullptr, nullptr);
+	gst_object_unref(pad);
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	std::size_t frames = 0, withMeta = 0;
+	// A stall shows as no frame for 20 s (the whole file takes about one).
+	while (GstSample *sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 20 * GST_SECOND)) {
+		frames++;
+		withMeta += inspect(gst_sample_get_buffer(sample)).meta ? 1 : 0;
+		gst_sample_unref(sample);
+	}
+	EXPECT_TRUE(gst_app_sink_is_eos(GST_APP_SINK(sink))) << "stalled after " << frames << " frames";
+	EXPECT_EQ(frames, 352u);
+	EXPECT_EQ(withMeta, frames);
 	gst_element_set_state(pipeline, GST_STATE_NULL);
 	gst_object_unref(sink);
 	gst_object_unref(pipeline);

@@ -2,9 +2,11 @@
 // The NDJSON contract: "header", "payload" and "summary" records (see README and docs/gpmf.schema.json).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,14 +24,56 @@ struct RecordWindow {
 	std::int64_t part = -1; ///< index of this piece when a payload is split, -1 when whole
 };
 
+/// How records write their times.
+struct RecordTimes {
+	/// The camera's time zone in minutes east of UTC (the header's TZON), when local times are
+	/// wanted: each "utc" is then followed by "local", the same instant as local time with its
+	/// offset ("2019-05-06T11:15:07.395-07:00"), and "first_utc"/"last_utc" by "first_local"/
+	/// "last_local".
+	std::optional<int> localTimeMinutes;
+};
+
 /// Each writer appends one JSON object and a '\n' to out.
 void writeHeaderRecord(std::string &out, const Header &header);
 /// A "payload" record; with a window only the slots inside it, and pts/duration of the window.
-void writePayloadRecord(std::string &out, const Payload &payload, const RecordWindow &window = {});
-void writeSummaryRecord(std::string &out, const Summary &summary);
+void writePayloadRecord(std::string &out, const Payload &payload, const RecordWindow &window = {},
+			const RecordTimes &times = {});
+void writeSummaryRecord(std::string &out, const Summary &summary, const RecordTimes &times = {});
 
 /// True if any stream of the payload has a slot inside the window.
 bool windowHasSamples(const Payload &payload, const RecordWindow &window);
+
+/*
+ * The records of many windows of one payload (a record per video frame, gpmfattach), byte for
+ * byte as writePayloadRecord() writes them, faster: what every window's record shares (the
+ * devices' and streams' names and metadata) is laid out once, and each stream's slots in a
+ * window are found by bisection when its times are in order.
+ */
+class PayloadRecordWriter {
+public:
+	/// Lays out the shared text of `payload`, which must stay as it is (and where it is) while
+	/// write() and hasSamples() are used, until the next reset().
+	void reset(const Payload &payload);
+	/// writePayloadRecord(out, payload, window) for the payload of the last reset().
+	void write(std::string &out, const RecordWindow &window) const;
+	/// windowHasSamples(payload, window) for the payload of the last reset().
+	bool hasSamples(const RecordWindow &window) const;
+
+private:
+	struct Span {
+		std::size_t begin = 0, end = 0; ///< in text_
+	};
+	struct StreamLayout {
+		Span head;		///< the object up to the inside of its "samples" array
+		std::size_t ordered = 0; ///< slots with times in order (all the timed ones), or kUnordered
+	};
+	static constexpr std::size_t kUnordered = std::size_t(-1);
+
+	const Payload *payload_ = nullptr;
+	std::string text_;
+	std::vector<Span> deviceHeads_;	    ///< each device's object up to the inside of "streams"
+	std::vector<StreamLayout> streams_; ///< every device's streams, in order
+};
 
 /*
  * Pieces of the records, byte for byte as the records hold them, for writers that regroup them
@@ -47,9 +91,11 @@ void writeDiagnosticMembers(JsonWriter &w, const Diagnostic &diagnostic);
 /// The summary record's "payloads", "corrupt_payloads" and "streams"; `more` may add members to
 /// each stream's object.
 void writeSummaryMembers(JsonWriter &w, const Summary &summary,
-			 const std::function<void(JsonWriter &, const StreamSummary &)> &more = {});
-/// Every sample object of the stream ({"t","v"[,"utc"]}), comma separated: a "samples" array's inside.
-void appendSampleObjects(std::string &out, const Stream &stream);
+			 const std::function<void(JsonWriter &, const StreamSummary &)> &more = {},
+			 const RecordTimes &times = {});
+/// Every sample object of the stream ({"t","v"[,"utc"[,"local"]]}), comma separated: a "samples"
+/// array's inside.
+void appendSampleObjects(std::string &out, const Stream &stream, const RecordTimes &times = {});
 /// Values as a report shows them (gpmf2json --info): the JSON the records hold, but a value that
 /// is one string as that string, unquoted. The metadata KLVs writeDeviceMetadataMembers() writes,
 /// as key and value:
