@@ -482,15 +482,7 @@ void assignGpsUtc(Stream &s)
 		for (std::size_t i = 0; i < n; i++)
 			s.utc[i] = gps9Utc(scaledNumber(s, i, days), scaledNumber(s, i, secs));
 	} else if (s.key == FourCC("GPS5")) {
-		const Property *gpsu = s.findSticky(FourCC("GPSU"));
-		std::optional<double> base;
-		if (gpsu && !gpsu->values.texts.empty())
-			base = parseGpsu(gpsu->values.texts[0]);
-		s.utc.assign(n, kNaN);
-		// GPSU is the time of the payload's first GPS sample; the rest follow at the sample spacing.
-		if (base && !s.times.empty())
-			for (std::size_t i = 0; i < n; i++)
-				s.utc[i] = *base + (s.times[i] - s.times[0]);
+		s.utc.assign(n, kNaN); // timeGps5() times them
 	}
 }
 
@@ -499,12 +491,25 @@ void assignGpsUtc(Stream &s)
  * a repeat or a step back, and on HERO11 a time 1.4 s off the GPS9 fixes of the same payload.
  * GPS9 gives each fix its own time, so where the device wrote both with the same fixes, GPS5
  * takes GPS9's times; otherwise a GPSU that cannot be right leaves the payload's GPS5 without
- * UTC, with a diagnostic, rather than with a wrong time.
+ * UTC, with a diagnostic, rather than with a wrong time. A GPSU that passes goes to the stream's
+ * GpsClock, which times each fix and keeps UTC from going back.
  */
 constexpr double kFirstGpmfYear = 1451606400; // 2016-01-01T00:00:00Z
 
-void checkGps5Utc(Stream &s, const std::vector<double> *gps9Utc, double &lastGpsu, std::vector<Diagnostic> &diagnostics)
+void timeGps5(Stream &s, const std::vector<double> *gps9Utc, double &lastGpsu, double before, GpsClock &clock,
+	      std::vector<Diagnostic> &diagnostics)
 {
+	std::vector<std::string> problems;
+	const auto report = [&](const char *path) {
+		for (auto &why : problems)
+			diagnostics.push_back(Diagnostic{Errc::BadTime, 0, path, std::move(why)});
+	};
+	const bool gps9Times = gps9Utc && gps9Utc->size() == s.utc.size() && !s.utc.empty() && std::isfinite(gps9Utc->front());
+	if (gps9Times) {
+		s.utc = *gps9Utc;
+		clock.keepOrder(s.utc, problems);
+		return report("STRM/GPS5");
+	}
 	const Property *gpsu = s.findSticky(FourCC("GPSU"));
 	if (!gpsu || gpsu->values.texts.empty() || s.utc.empty())
 		return;
@@ -514,11 +519,6 @@ void checkGps5Utc(Stream &s, const std::vector<double> *gps9Utc, double &lastGps
 	};
 	const std::string &text = gpsu->values.texts[0];
 	const std::optional<double> t = parseGpsu(text);
-	const bool gps9Times = gps9Utc && gps9Utc->size() == s.utc.size() && std::isfinite(gps9Utc->front());
-	if (gps9Times) {
-		s.utc = *gps9Utc;
-		return;
-	}
 	if (!t)
 		return fail("GPSU \"" + text + "\" is not a time; the GPS5 samples of this payload have no UTC");
 	// The first GPMF cameras (HERO5) came out in 2016: an earlier date is a clock never set
@@ -531,8 +531,18 @@ void checkGps5Utc(Stream &s, const std::vector<double> *gps9Utc, double &lastGps
 			    "; the GPS5 samples of this payload have no UTC");
 	lastGpsu = *t;
 	if (gps9Utc && !gps9Utc->empty() && std::isfinite(gps9Utc->front()) && std::abs(gps9Utc->front() - *t) > 2.0)
-		fail("GPSU " + text + " is " + std::to_string(int(std::lround(gps9Utc->front() - *t))) +
-		     " s off the GPS9 time of the same payload; the GPS5 samples of this payload have no UTC");
+		return fail("GPSU " + text + " is " + std::to_string(int(std::lround(gps9Utc->front() - *t))) +
+			    " s off the GPS9 time of the same payload; the GPS5 samples of this payload have no UTC");
+	clock.time(*t, std::span<const double>(s.times.data(), s.utc.size()), s.stmp, before, s.utc, problems);
+	report("STRM/GPS5/GPSU");
+}
+
+void keepGps9InOrder(Stream &s, GpsClock &clock, std::vector<Diagnostic> &diagnostics)
+{
+	std::vector<std::string> problems;
+	clock.keepOrder(s.utc, problems);
+	for (auto &why : problems)
+		diagnostics.push_back(Diagnostic{Errc::BadTime, 0, "STRM/GPS9", std::move(why)});
 }
 
 // Keeps only the slots for which keep(i) is true (ungrouped streams).
@@ -777,7 +787,10 @@ void Decoder::decodeInto(Payload &payload, std::span<const std::uint8_t> bytes, 
 
 			assignGpsUtc(stream);
 			if (stream.key == FourCC("GPS5"))
-				checkGps5Utc(stream, gps9Utc ? &*gps9Utc : nullptr, h.lastGpsu, payload.diagnostics);
+				timeGps5(stream, gps9Utc ? &*gps9Utc : nullptr, h.lastGpsu, total - double(n), h.gpsClock,
+					 payload.diagnostics);
+			else if (stream.key == FourCC("GPS9"))
+				keepGps9InOrder(stream, h.gpsClock, payload.diagnostics);
 			applyGpsFilters(stream, options_);
 			h.summary.gpsOutliers += dropGpsJumps(stream, h.gpsJumps, options_.maxGpsSpeed);
 

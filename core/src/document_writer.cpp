@@ -56,6 +56,8 @@ struct JsonDocumentWriter::State {
 		std::map<std::string, std::size_t, std::less<>> byFourcc;
 	};
 
+	RecordTimes times;
+
 	explicit State(std::unique_ptr<PieceStore> s) : store(s ? std::move(s) : std::make_unique<MemoryPieceStore>()) {}
 
 	Device &device(const gpmf::Device &d)
@@ -173,6 +175,8 @@ void JsonDocumentWriter::setHeader(const Header &header)
 	state_->header = withoutNewline(std::move(text));
 }
 
+void JsonDocumentWriter::setRecordTimes(const RecordTimes &times) { state_->times = times; }
+
 void JsonDocumentWriter::add(const Payload &payload)
 {
 	State &st = *state_;
@@ -184,7 +188,7 @@ void JsonDocumentWriter::add(const Payload &payload)
 			st.entry(payload, s.metadata, [&stream](JsonWriter &w) { writeStreamMetadataMembers(w, stream); },
 				 &s.last);
 			st.scratch.clear();
-			appendSampleObjects(st.scratch, stream);
+			appendSampleObjects(st.scratch, stream, st.times);
 			if (!st.scratch.empty())
 				s.samples.push_back(st.store->append(st.scratch));
 		}
@@ -240,7 +244,7 @@ void JsonDocumentWriter::finish(const Summary *summary, const std::function<void
 	st.put(",\n\"summary\":");
 	if (summary) {
 		std::string text;
-		writeSummaryRecord(text, *summary);
+		writeSummaryRecord(text, *summary, st.times);
 		st.put(withoutNewline(std::move(text)));
 	} else {
 		st.put("null");

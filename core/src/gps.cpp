@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 
 #include "gpmf/timing.h"
@@ -156,6 +157,31 @@ std::string formatUtc(double secondsSince1970)
 	return out;
 }
 
+std::string formatLocalTime(double secondsSince1970, int minutes)
+{
+	std::string text = formatUtc(secondsSince1970 + 60.0 * minutes);
+	if (text.empty())
+		return text;
+	const int offset = minutes < 0 ? -minutes : minutes;
+	char zone[8];
+	std::snprintf(zone, sizeof zone, "%c%02d:%02d", minutes < 0 ? '-' : '+', (offset / 60) % 100, offset % 60);
+	text.pop_back(); // the 'Z'
+	return text + zone;
+}
+
+std::optional<double> parseUtc(std::string_view t) noexcept
+{
+	// "2017-04-17T17:31:03.055Z" is GPSU's "170417173103.055" with separators.
+	if (t.size() != 24 || t.substr(0, 2) != "20" || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' ||
+	    t[16] != ':' || t[19] != '.' || t[23] != 'Z')
+		return std::nullopt;
+	char gpsu[16];
+	const std::size_t from[] = {2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 19, 20, 21, 22};
+	for (std::size_t i = 0; i < 16; i++)
+		gpsu[i] = t[from[i]];
+	return parseGpsu(std::string_view(gpsu, 16));
+}
+
 std::string altitudeReference(const Stream &stream)
 {
 	if (stream.key != FourCC("GPS5") && stream.key != FourCC("GPS9"))
@@ -287,6 +313,168 @@ void GpsTrack::reset()
 {
 	lastSlot_ = std::numeric_limits<double>::quiet_NaN();
 	devicesWithGps9_.clear();
+}
+
+namespace {
+
+std::string seconds(double s, int decimals = 3)
+{
+	char text[64];
+	std::snprintf(text, sizeof text, "%.*f s", decimals, s);
+	return text;
+}
+
+} // namespace
+
+// Seconds of the camera's clock between two payloads: STMP, its microsecond clock, which runs in
+// real time even where the media timeline does not (TimeWarp), else the timeline.
+double GpsClock::cameraSeconds(const Anchor &from, const Anchor &to)
+{
+	return from.stmp && to.stmp ? (double(*to.stmp) - double(*from.stmp)) / 1e6 : to.time - from.time;
+}
+
+// GPS seconds per camera second between two payloads; NaN when they are too close to tell.
+double GpsClock::ratio(const Anchor &from, const Anchor &to)
+{
+	const double camera = cameraSeconds(from, to);
+	return camera > 0.1 ? (to.gpsu - from.gpsu) / camera : kNaN;
+}
+
+bool GpsClock::agrees(const Anchor &from, const Anchor &to) const
+{
+	const double gps = to.gpsu - from.gpsu;
+	const double camera = cameraSeconds(from, to);
+	if (std::abs(gps - camera) <= kTolerance)
+		return true;
+	// The receiver's own count: the fixes between the two at its period (a timeline that is
+	// off, at a chapter's edit list, does not make a GPSU wrong), give or take two of them.
+	if (const double p = period(); p > 0 && std::abs(gps - (to.fixes - from.fixes) * p) <= 2.5 * p)
+		return true;
+	// A recording that is not real time keeps its own ratio between the two clocks.
+	return std::isfinite(ratio_) && std::abs(gps - ratio_ * camera) <= kTolerance * std::max(1.0, ratio_);
+}
+
+void GpsClock::time(double gpsu, std::span<const double> times, std::optional<std::uint64_t> stmp, double before,
+		    std::vector<double> &utc, std::vector<std::string> &problems)
+{
+	const std::size_t n = times.size();
+	utc.assign(n, kNaN);
+	if (n == 0)
+		return; // no fix to time: the GPSU says nothing about one
+	const Anchor here{gpsu, times[0], stmp, before};
+	const std::string gpsuText = formatUtc(gpsu);
+	if (anchor_ && !agrees(*anchor_, here)) {
+		const double step = gpsu - anchor_->gpsu;
+		if (confirmed_ && !(rejected_ && agrees(*rejected_, here))) {
+			// One GPSU against a clock that held until now: this one is wrong.
+			rejected_ = here;
+			problems.push_back("GPSU " + gpsuText + " is " + seconds(step) + " after the last GPSU taken (" +
+					   formatUtc(anchor_->gpsu) + "), which the camera's clock does not allow; "
+					   "the GPS5 samples of this payload have no UTC");
+			return;
+		}
+		if (!confirmed_)
+			// The GPSU taken before had nothing to agree with (a recording's first): it was the
+			// wrong one, and the times given from it too.
+			problems.push_back("GPSU " + gpsuText + " is " + seconds(step) + " after the previous GPSU (" +
+					   formatUtc(anchor_->gpsu) + "), which the camera's clock does not allow: the "
+					   "previous one was wrong, and so were the UTC times of its GPS5 samples");
+		// else two GPSUs in a row agree with each other, not with the old clock: the GPS clock
+		// moved (a receiver that learnt the leap seconds): follow it.
+		// The step taken is the ratio the next one is checked against: a recording that is not
+		// real time (TimeWarp without STMP) then goes on without a word after its first step.
+		ratio_ = ratio(rejected_ ? *rejected_ : *anchor_, here);
+		fit_ = RateFit{};
+		confirmed_ = rejected_.has_value();
+	} else if (anchor_) {
+		if (const double r = ratio(*anchor_, here); std::isfinite(r))
+			ratio_ = r;
+		confirmed_ = true;
+	}
+	anchor_ = here;
+	rejected_.reset();
+	fit_.add(gpsu, before);
+	// The receiver's period once two GPSUs agree; before, the timeline's spacing.
+	double spacing = n > 1 ? (times[n - 1] - times[0]) / double(n - 1) : 0.0;
+	if (const double p = period(); p > 0)
+		spacing = p;
+	for (std::size_t i = 0; i < n; i++)
+		utc[i] = gpsu + double(i) * spacing;
+	order(utc, spacing, problems);
+}
+
+void GpsClock::order(std::vector<double> &utc, double period, std::vector<std::string> &problems)
+{
+	constexpr double kSame = 1e-6; // well below the millisecond UTC is written with
+	const std::size_t n = utc.size();
+	if (std::isfinite(lastUtc_)) {
+		// Leading fixes at or before the last time given (times rise within a payload).
+		std::size_t early = 0, firstTimed = 0;
+		while (firstTimed < n && !std::isfinite(utc[firstTimed]))
+			firstTimed++;
+		for (std::size_t i = firstTimed; i < n; i++)
+			if (std::isfinite(utc[i]) && utc[i] <= lastUtc_ + kSame)
+				early = i + 1;
+		if (early > firstTimed) {
+			const double overlap = lastUtc_ - utc[firstTimed];
+			if (period > 0 && overlap <= 1.5 * period) {
+				// Within the receiver's jitter: spread them between the last time and the next.
+				const double next = early < n ? utc[early] : lastUtc_ + period;
+				const double step = (next - lastUtc_) / double(early - firstTimed + 1);
+				for (std::size_t i = firstTimed; i < early; i++)
+					utc[i] = lastUtc_ + double(i - firstTimed + 1) * step;
+			} else {
+				std::size_t dropped = 0;
+				for (std::size_t i = firstTimed; i < early; i++)
+					if (std::isfinite(utc[i])) {
+						utc[i] = kNaN;
+						dropped++;
+					}
+				problems.push_back(std::to_string(dropped) + (dropped == 1 ? " fix" : " fixes") +
+						   " of this payload would be timed up to " + seconds(overlap) +
+						   " before the last UTC given (" + formatUtc(lastUtc_) +
+						   "): the camera wrote more fixes than its GPS times allow; they have no UTC");
+			}
+		}
+	}
+	for (auto it = utc.rbegin(); it != utc.rend(); ++it)
+		if (std::isfinite(*it)) {
+			lastUtc_ = *it;
+			break;
+		}
+}
+
+void GpsClock::keepOrder(std::vector<double> &utc, std::vector<std::string> &problems)
+{
+	std::size_t dropped = 0;
+	double last = lastUtc_;
+	for (double &u : utc) {
+		if (!std::isfinite(u))
+			continue;
+		if (std::isfinite(last) && u < last) {
+			u = kNaN;
+			dropped++;
+			continue;
+		}
+		last = u;
+	}
+	if (dropped)
+		problems.push_back(std::to_string(dropped) +
+				   (dropped == 1 ? " fix of this payload is" : " fixes of this payload are") +
+				   " timed before the last UTC given (" + formatUtc(lastUtc_) + "); " +
+				   (dropped == 1 ? "it has" : "they have") + " no UTC");
+	lastUtc_ = last;
+}
+
+double GpsClock::period() const noexcept
+{
+	const double rate = fit_.rate();
+	return rate > 0 ? 1 / rate : 0;
+}
+
+void GpsClock::reset()
+{
+	*this = GpsClock{};
 }
 
 } // namespace gpmf

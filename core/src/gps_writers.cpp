@@ -261,12 +261,15 @@ private:
 /// CSV (RFC 4180 shape): a header naming the units, one row per point, empty cells when unknown.
 class CsvWriter : public GpsWriter {
 public:
+	explicit CsvWriter(std::optional<int> localMinutes) : local_(localMinutes) {}
+
 	void begin(std::string &out, std::string_view) override
 	{
 		if (begun_)
 			return;
 		begun_ = true;
-		out += "time_s,utc,lat_deg,lon_deg,alt_m,speed2d_mps,speed3d_mps,fix,dop\n";
+		out += local_ ? "time_s,utc,local,lat_deg,lon_deg,alt_m,speed2d_mps,speed3d_mps,fix,dop\n"
+			      : "time_s,utc,lat_deg,lon_deg,alt_m,speed2d_mps,speed3d_mps,fix,dop\n";
 	}
 
 	void add(std::string &out, const GpsPoint &p) override
@@ -280,6 +283,11 @@ public:
 		if (knownUtc(p))
 			out += formatUtc(p.utc);
 		out += ',';
+		if (local_) {
+			if (knownUtc(p))
+				out += formatLocalTime(p.utc, *local_);
+			out += ',';
+		}
 		appendCell(out, p.lat);
 		out += ',';
 		appendCell(out, p.lon);
@@ -310,6 +318,7 @@ private:
 			appendDecimal(out, v);
 	}
 
+	std::optional<int> local_;
 	bool begun_ = false;
 };
 
@@ -319,6 +328,8 @@ private:
  */
 class GeoJsonWriter : public GpsWriter {
 public:
+	explicit GeoJsonWriter(std::optional<int> localMinutes) : local_(localMinutes) {}
+
 	void begin(std::string &out, std::string_view trackName) override
 	{
 		if (begun_)
@@ -357,6 +368,13 @@ public:
 			out += "null";
 		else
 			appendJsonString(out, utc);
+		if (local_) {
+			out += ",\"local\":";
+			if (utc.empty())
+				out += "null";
+			else
+				appendJsonString(out, formatLocalTime(p.utc, *local_));
+		}
 		out += ",\"speed2d\":";
 		appendJsonNumber(out, p.speed2d);
 		out += ",\"speed3d\":";
@@ -384,6 +402,7 @@ public:
 	}
 
 private:
+	std::optional<int> local_;
 	bool begun_ = false;
 	bool ended_ = false;
 	bool first_ = true;
@@ -391,13 +410,13 @@ private:
 
 } // namespace
 
-std::unique_ptr<GpsWriter> makeGpsWriter(GpsFormat format)
+std::unique_ptr<GpsWriter> makeGpsWriter(GpsFormat format, std::optional<int> localMinutes)
 {
 	switch (format) {
 	case GpsFormat::Gpx: return std::make_unique<GpxWriter>();
 	case GpsFormat::Kml: return std::make_unique<KmlWriter>();
-	case GpsFormat::Csv: return std::make_unique<CsvWriter>();
-	case GpsFormat::GeoJson: return std::make_unique<GeoJsonWriter>();
+	case GpsFormat::Csv: return std::make_unique<CsvWriter>(localMinutes);
+	case GpsFormat::GeoJson: return std::make_unique<GeoJsonWriter>(localMinutes);
 	}
 	return nullptr;
 }

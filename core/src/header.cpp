@@ -11,6 +11,7 @@
 
 #include "gpmf/byte_reader.h"
 #include "gpmf/decoder.h"
+#include "names.h"
 
 namespace gpmf {
 
@@ -506,6 +507,11 @@ void addSettingsGpmf(Header &header, std::span<const std::uint8_t> gpmf)
 				addHlmt(header, stream);
 		}
 	}
+}
+
+std::string_view settingName(FourCC key) noexcept
+{
+	return detail::settingName(key);
 }
 
 } // namespace gpmf

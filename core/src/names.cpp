@@ -190,4 +190,103 @@ std::string_view documentedUnit(FourCC key) noexcept
 	return d ? d->unit : std::string_view();
 }
 
+namespace {
+
+struct Setting {
+	std::string_view key, name;
+};
+
+// The header metadata tables of the GPMF documentation (gopro/gpmf-parser README, "Header
+// metadata"): DVID 1 "Global Settings" and DVID FOVL (the lens's distortion model), in our words.
+constexpr Setting kSettings[] = {
+	{"ABSC", "AutoBoost score (lens blend)"},
+	{"APTO", "Audio Protune option"},
+	{"ARUW", "Aspect ratio of the unwarped input"},
+	{"ARWA", "Aspect ratio of the warped output"},
+	{"AUBT", "Bluetooth audio"},
+	{"AUDO", "Audio option"},
+	{"AUDT", "Audio tuning"},
+	{"AUPT", "Audio Protune"},
+	{"BITR", "Bit rate"},
+	{"CASN", "Camera serial number"},
+	{"CDAT", "Creation time (local, seconds since 1970)"},
+	{"CDTM", "Capture delay timer (ms)"},
+	{"CINF", "Internal IDs"},
+	{"CLDP", "Classification data present"},
+	{"CMOD", "Camera mode"},
+	{"CPID", "Capture identifier"},
+	{"CPIN", "Capture number in group"},
+	{"CTRL", "Control level"},
+	{"DNSC", "Denoise"},
+	{"DUST", "Duration setting"},
+	{"DZMX", "Digital zoom amount"},
+	{"DZOM", "Digital zoom enabled"},
+	{"DZST", "Digital zoom setting (0-100)"},
+	{"EISA", "Stabilization applied"},
+	{"EISE", "Electronic stabilization"},
+	{"EXMD", "Exposure mode"},
+	{"EXMN", "Minimum exposure time (s)"},
+	{"EXMX", "Maximum exposure time (s)"},
+	{"EXPT", "Exposure type"},
+	{"FMWR", "Firmware version"},
+	{"FOCL", "Lens focal length (mm)"},
+	{"GFRE", "Guided framing"},
+	{"HCTL", "Horizon control"},
+	{"HDRV", "HDR video"},
+	{"HSGT", "HindSight"},
+	{"IMGT", "Image tuning"},
+	{"LINF", "Internal IDs"},
+	{"LPID", "Lens model"},
+	{"MAPX", "Lens X mapping coefficients"},
+	{"MAPY", "Lens Y mapping coefficients"},
+	{"MBLR", "Motion blur control"},
+	{"MINF", "Camera model"},
+	{"MMOD", "Media Mod"},
+	{"MTYP", "Media type"},
+	{"MUID", "Media ID"},
+	{"MXCF", "Lens X mapping terms"},
+	{"MYCF", "Lens Y mapping terms"},
+	{"ORDP", "Orientation data present"},
+	{"OREN", "Orientation"},
+	{"PIMD", "Protune ISO mode"},
+	{"PIMN", "Protune ISO minimum"},
+	{"PIMX", "Protune ISO maximum"},
+	{"POLY", "Lens polynomial coefficients"},
+	{"PRJT", "Lens projection"},
+	{"PRNA", "Preset IDs"},
+	{"PRNU", "Preset IDs"},
+	{"PRTN", "Protune"},
+	{"PTCL", "Protune color"},
+	{"PTEV", "Protune EV compensation"},
+	{"PTSH", "Protune sharpness"},
+	{"PTWB", "Protune white balance"},
+	{"PWPR", "Power profile"},
+	{"PYCF", "Lens polynomial powers"},
+	{"RAMP", "Speed ramp"},
+	{"RATE", "Burst, TimeWarp or time-lapse rate"},
+	{"SCAP", "Scheduled capture"},
+	{"SCTM", "Scheduled capture time (s after UTC midnight)"},
+	{"SMTR", "Spot meter"},
+	{"SROT", "Sensor read-out time (ms)"},
+	{"TZON", "Time zone (minutes east of UTC)"},
+	{"VERS", "Metadata library version"},
+	{"VFOV", "Field of view"},
+	{"VFPS", "Video frame rate"},
+	{"VRES", "Video resolution"},
+	{"ZFOV", "Diagonal field of view (degrees)"},
+	{"ZMPL", "Zoom scale normalization"},
+	{"ZOOM", "Digital zoom level"},
+};
+
+} // namespace
+
+std::string_view settingName(FourCC key) noexcept
+{
+	const char text[4] = {key.at(0), key.at(1), key.at(2), key.at(3)};
+	for (const Setting &s : kSettings)
+		if (s.key == std::string_view(text, 4))
+			return s.name;
+	return {};
+}
+
 } // namespace gpmf::detail

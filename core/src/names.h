@@ -23,4 +23,8 @@ std::string_view documentedName(FourCC key) noexcept;
 /// The documented unit of a stream whose camera wrote neither SIUN nor UNIT; empty if none.
 std::string_view documentedUnit(FourCC key) noexcept;
 
+/// What a settings key (udta GPMF box, JPEG APP6) is, from the documentation's header tables;
+/// empty for keys it does not list. gpmf::settingName() is its public name.
+std::string_view settingName(FourCC key) noexcept;
+
 } // namespace gpmf::detail

@@ -91,6 +91,7 @@ struct Decoded {
 	std::vector<Window> windows;
 	std::vector<std::string> records; ///< per window; empty: no sample inside (a Gap)
 	std::vector<GpsPoint> gps;
+	RecordTimes times;                ///< how the records write times
 	std::size_t sizeHint = 4096;      ///< bytes to reserve for a record, from the last one
 	bool failed = false;              ///< writing ran out of memory
 
@@ -110,7 +111,7 @@ struct Decoded {
 					continue;
 				}
 				json.reserve(sizeHint); // the last record's size: no regrowth on the way
-				writePayloadRecord(json, payload, range);
+				writePayloadRecord(json, payload, range, times);
 				sizeHint = json.size() + json.size() / 8;
 			}
 		} catch (const std::exception &) {
@@ -391,6 +392,14 @@ struct Session::State {
 		return post(std::move(e));
 	}
 
+	RecordTimes recordTimes() const
+	{
+		RecordTimes times;
+		if (options.localTime)
+			times.localTimeMinutes = header.timeZoneMinutes;
+		return times;
+	}
+
 	bool sendHeader(Nanoseconds pts)
 	{
 		if (headerSent || !options.header)
@@ -452,6 +461,7 @@ struct Session::State {
 				return false;
 		}
 		cutWindows(d.windows, pts, duration, options.interval);
+		d.times = recordTimes();
 		d.gps.clear();
 		if (options.gps)
 			gpsTrack.add(payload, d.gps);
@@ -550,7 +560,7 @@ bool Session::end()
 	if (!s.options.summary)
 		return true;
 	std::string json;
-	writeSummaryRecord(json, s.decoder.summary());
+	writeSummaryRecord(json, s.decoder.summary(), s.recordTimes());
 	SessionEvent event;
 	event.kind = SessionEvent::Kind::Summary;
 	event.pts = s.lastPts;

@@ -642,3 +642,183 @@ TEST(GpsJumps, OffByDefault)
 	gpmf::writeSummaryRecord(json, decoder.summary());
 	EXPECT_EQ(json.find("gps_outliers"), std::string::npos);
 }
+
+namespace {
+
+// 2019-11-18T23:45:14Z, the MAX sample's first GPSU.
+constexpr double kGpsu = 1574120714.0;
+
+// Times of n fixes spread over one payload [pts, pts + duration), as the Decoder gives them.
+std::vector<double> fixTimes(double pts, std::size_t n, double duration = 1.001)
+{
+	std::vector<double> t;
+	for (std::size_t i = 0; i < n; i++)
+		t.push_back(pts + duration * double(i) / double(n));
+	return t;
+}
+
+struct Timed {
+	std::vector<double> utc;
+	std::vector<std::string> problems;
+};
+
+// Feeds payloads of `counts` fixes, 1.001 s apart, with the given GPSUs.
+std::vector<Timed> timeFixes(gpmf::GpsClock &clock, const std::vector<std::size_t> &counts,
+			     const std::vector<double> &gpsus, const std::vector<std::uint64_t> &stmps = {})
+{
+	std::vector<Timed> out;
+	double before = 0;
+	for (std::size_t p = 0; p < counts.size(); p++) {
+		Timed t;
+		const std::vector<double> times = fixTimes(1.001 * double(p), counts[p]);
+		clock.time(gpsus[p], times, p < stmps.size() ? std::optional<std::uint64_t>(stmps[p]) : std::nullopt, before,
+			   t.utc, t.problems);
+		before += double(counts[p]);
+		out.push_back(std::move(t));
+	}
+	return out;
+}
+
+} // namespace
+
+// HERO5's receiver gives a fix every 55 ms and each GPSU is the first fix's time: 17 fixes then
+// a GPSU 0.935 s later, 19 then 1.045 s. Once two GPSUs are known, each payload's fixes are
+// 55 ms apart and end before the next GPSU.
+TEST(GpsClock, FixesComeAtTheReceiversPeriodFromGpsuToGpsu)
+{
+	gpmf::GpsClock clock;
+	const auto timed = timeFixes(clock, {17, 19, 18}, {kGpsu, kGpsu + 0.935, kGpsu + 1.980});
+	EXPECT_NEAR(clock.period(), 0.055, 1e-9);
+	// The first payload, before a second GPSU, takes the timeline's spacing (1.001 s / 17).
+	EXPECT_EQ(timed[0].utc[0], kGpsu);
+	EXPECT_NEAR(timed[0].utc[16] - timed[0].utc[0], 16 * 1.001 / 17, 1e-6);
+	// ... which ends 7 ms after the next GPSU: that payload's first fix is put after it, the rest
+	// are at their GPSU + j * 55 ms.
+	EXPECT_GT(timed[1].utc[0], timed[0].utc[16]);
+	EXPECT_LT(timed[1].utc[0], timed[1].utc[1]);
+	for (std::size_t j = 1; j < 19; j++)
+		EXPECT_NEAR(timed[1].utc[j], kGpsu + 0.935 + 0.055 * double(j), 1e-6) << j;
+	EXPECT_NEAR(timed[1].utc[18], kGpsu + 1.925, 1e-6); // 55 ms before the next GPSU
+	EXPECT_NEAR(timed[2].utc[0], kGpsu + 1.980, 1e-9);
+	for (const auto &t : timed)
+		EXPECT_TRUE(t.problems.empty()) << t.problems.front();
+}
+
+// The MAX sample: a first GPSU 23:45:14.000, then 23:45:16.470 with STMP 0.938 s later
+// (17 fixes of 55 ms): the first was 1.5 s early. Said when the second comes; timing goes on
+// from the second.
+TEST(GpsClock, AFirstGpsuTheNextContradictsIsReported)
+{
+	gpmf::GpsClock clock;
+	const auto timed =
+	    timeFixes(clock, {17, 18, 19}, {kGpsu, kGpsu + 2.470, kGpsu + 3.460}, {101994, 1039682, 2026210});
+	EXPECT_TRUE(timed[0].problems.empty());
+	ASSERT_EQ(timed[1].problems.size(), 1u);
+	EXPECT_EQ(timed[1].problems[0], "GPSU 2019-11-18T23:45:16.470Z is 2.470 s after the previous GPSU "
+					"(2019-11-18T23:45:14.000Z), which the camera's clock does not allow: the "
+					"previous one was wrong, and so were the UTC times of its GPS5 samples");
+	EXPECT_EQ(timed[1].utc[0], kGpsu + 2.470);
+	EXPECT_TRUE(timed[2].problems.empty());
+	EXPECT_NEAR(timed[2].utc[0], kGpsu + 3.460, 1e-9);
+	EXPECT_NEAR(clock.period(), 0.055, 1e-9);
+}
+
+// A GPSU 3 s off a clock that held for three payloads is left out; the one after, which agrees
+// with the clock again, is taken.
+TEST(GpsClock, AGpsuAgainstAnEstablishedClockIsLeftOut)
+{
+	gpmf::GpsClock clock;
+	const auto timed = timeFixes(clock, {18, 18, 18, 18, 18},
+				     {kGpsu, kGpsu + 0.990, kGpsu + 1.980, kGpsu + 5.970, kGpsu + 3.960});
+	ASSERT_EQ(timed[3].problems.size(), 1u);
+	EXPECT_NE(timed[3].problems[0].find("GPSU 2019-11-18T23:45:19.970Z is 3.990 s after the last GPSU taken "
+					    "(2019-11-18T23:45:15.980Z)"),
+		  std::string::npos)
+		<< timed[3].problems[0];
+	EXPECT_TRUE(std::all_of(timed[3].utc.begin(), timed[3].utc.end(), [](double u) { return std::isnan(u); }));
+	EXPECT_TRUE(timed[4].problems.empty());
+	EXPECT_NEAR(timed[4].utc[0], kGpsu + 3.960, 1e-9);
+}
+
+// A receiver that learns the leap seconds jumps 18 s for good: the first GPSU after the jump is
+// left out, the second agrees with it and the clock follows.
+TEST(GpsClock, TwoGpsusThatAgreeWithEachOtherMoveTheClock)
+{
+	gpmf::GpsClock clock;
+	const auto timed = timeFixes(clock, {18, 18, 18, 18, 18},
+				     {kGpsu, kGpsu + 0.990, kGpsu + 1.980 + 18, kGpsu + 2.970 + 18, kGpsu + 3.960 + 18});
+	EXPECT_EQ(timed[2].problems.size(), 1u);
+	EXPECT_TRUE(std::isnan(timed[2].utc[0]));
+	EXPECT_TRUE(timed[3].problems.empty());
+	EXPECT_NEAR(timed[3].utc[0], kGpsu + 2.970 + 18, 1e-9);
+	EXPECT_NEAR(timed[4].utc[0], kGpsu + 3.960 + 18, 1e-9);
+}
+
+// 20 fixes in a payload whose next GPSU comes 0.935 s (17 fixes) later: the next payload's first
+// fixes would come up to 110 ms (2 periods) before the last one given. The camera contradicts
+// itself: those get no UTC, and it is said.
+TEST(GpsClock, MoreFixesThanTheGpsTimeAllowsHaveNoUtc)
+{
+	gpmf::GpsClock clock;
+	const auto timed =
+	    timeFixes(clock, {18, 18, 20, 18}, {kGpsu, kGpsu + 0.990, kGpsu + 1.980, kGpsu + 2.915});
+	ASSERT_EQ(timed[3].problems.size(), 1u);
+	EXPECT_NE(timed[3].problems[0].find("3 fixes of this payload would be timed up to 0.110 s before the last "
+					    "UTC given"),
+		  std::string::npos)
+		<< timed[3].problems[0];
+	EXPECT_TRUE(std::isnan(timed[3].utc[0]) && std::isnan(timed[3].utc[2]));
+	EXPECT_GT(timed[3].utc[3], timed[2].utc[19]);
+}
+
+// GPS9 gives each fix its own time: one that goes back is left out, not moved.
+TEST(GpsClock, Gps9TimesThatGoBackAreLeftOut)
+{
+	gpmf::GpsClock clock;
+	std::vector<std::string> problems;
+	std::vector<double> first{kGpsu, kGpsu + 0.1}, second{kGpsu + 0.05, kGpsu + 0.2};
+	clock.keepOrder(first, problems);
+	clock.keepOrder(second, problems);
+	EXPECT_TRUE(std::isnan(second[0]));
+	EXPECT_EQ(second[1], kGpsu + 0.2);
+	ASSERT_EQ(problems.size(), 1u);
+	EXPECT_EQ(problems[0], "1 fix of this payload is timed before the last UTC given (2019-11-18T23:45:14.100Z); "
+			       "it has no UTC");
+}
+
+// TZON is minutes east of UTC; the local time keeps the milliseconds and says its offset.
+TEST(FormatLocalTime, OffsetsOfWholeAndHalfHoursAcrossMidnight)
+{
+	const double utc = gpmf::parseUtc("2017-04-17T17:31:03.055Z").value();
+	EXPECT_EQ(utc, 1492450263.055);
+	EXPECT_EQ(gpmf::formatLocalTime(utc, -420), "2017-04-17T10:31:03.055-07:00");
+	EXPECT_EQ(gpmf::formatLocalTime(utc, 330), "2017-04-17T23:01:03.055+05:30");
+	EXPECT_EQ(gpmf::formatLocalTime(utc, 0), "2017-04-17T17:31:03.055+00:00");
+	EXPECT_EQ(gpmf::formatLocalTime(utc, 600), "2017-04-18T03:31:03.055+10:00");
+	EXPECT_EQ(gpmf::formatLocalTime(utc, -570), "2017-04-17T08:01:03.055-09:30");
+	EXPECT_EQ(gpmf::formatLocalTime(std::numeric_limits<double>::quiet_NaN(), 60), "");
+}
+
+TEST(ParseUtc, OnlyTheFormFormatUtcWrites)
+{
+	EXPECT_EQ(gpmf::parseUtc("2017-04-17T17:31:03.000Z"), 1492450263.0);
+	EXPECT_FALSE(gpmf::parseUtc("2017-04-17T17:31:03Z"));
+	EXPECT_FALSE(gpmf::parseUtc("2017-04-17 17:31:03.000Z"));
+	EXPECT_FALSE(gpmf::parseUtc("2017-13-17T17:31:03.000Z"));
+	EXPECT_FALSE(gpmf::parseUtc("1999-04-17T17:31:03.000Z"));
+}
+
+// A TimeWarp recording of a camera without STMP: every 1.001 s payload of video holds 15 s of
+// GPS. The first step looks like a wrong first GPSU (it is said: nothing tells them apart), then
+// the clocks keep that ratio and every GPSU is taken.
+TEST(GpsClock, ATimeWarpKeepsItsRatioAfterTheFirstStep)
+{
+	gpmf::GpsClock clock;
+	const auto timed = timeFixes(clock, {1, 1, 1, 1, 1},
+				     {kGpsu, kGpsu + 15.015, kGpsu + 30.030, kGpsu + 45.045, kGpsu + 60.060});
+	EXPECT_EQ(timed[1].problems.size(), 1u);
+	for (std::size_t p = 2; p < timed.size(); p++) {
+		EXPECT_TRUE(timed[p].problems.empty()) << p << ": " << timed[p].problems.front();
+		EXPECT_NEAR(timed[p].utc[0], kGpsu + 15.015 * double(p), 1e-6);
+	}
+}

@@ -739,3 +739,19 @@ TEST(HeaderSettings, AnUnknownTimeZoneIsLeftOut)
 	gpmf::writeHeaderRecord(json, header);
 	EXPECT_EQ(json.find("time_zone"), std::string::npos) << json;
 }
+
+// The documentation's header tables: Global Settings (DVID 1) and the FOVL lens device.
+TEST(SettingName, DocumentedKeysOfTheNewestCameras)
+{
+	EXPECT_EQ(gpmf::settingName(gpmf::FourCC("ZOOM")), "Digital zoom level");
+	EXPECT_EQ(gpmf::settingName(gpmf::FourCC("TZON")), "Time zone (minutes east of UTC)");
+	EXPECT_EQ(gpmf::settingName(gpmf::FourCC("CDAT")), "Creation time (local, seconds since 1970)");
+	EXPECT_EQ(gpmf::settingName(gpmf::FourCC("LPID")), "Lens model");
+	EXPECT_EQ(gpmf::settingName(gpmf::FourCC("FOCL")), "Lens focal length (mm)");
+	EXPECT_EQ(gpmf::settingName(gpmf::FourCC("PRJT")), "Lens projection");
+	EXPECT_EQ(gpmf::settingName(gpmf::FourCC("ZMPL")), "Zoom scale normalization");
+	EXPECT_EQ(gpmf::settingName(gpmf::FourCC("MAPY")), "Lens Y mapping coefficients");
+	EXPECT_EQ(gpmf::settingName(gpmf::FourCC("PWPR")), "Power profile");
+	EXPECT_EQ(gpmf::settingName(gpmf::FourCC("ACCL")), ""); // a stream, not a setting
+	EXPECT_EQ(gpmf::settingName(gpmf::FourCC("PVUL")), ""); // MAX writes it; undocumented
+}

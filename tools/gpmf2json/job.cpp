@@ -7,6 +7,7 @@
 #include <cmath>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,13 +42,17 @@ public:
 	/// GPS times left out (bad_time): the first one said, the others counted. No data is lost.
 	std::string firstBadTime;
 	std::size_t badTimes = 0;
+	/// The camera's time zone (TZON), from the header sent before the payloads.
+	std::optional<int> timeZone;
 
 	void event(gpmf::SessionEvent &event, const gpmf::Session &session) override
 	{
 		using Kind = gpmf::SessionEvent::Kind;
-		if (event.kind == Kind::Header)
+		if (event.kind == Kind::Header) {
+			timeZone = session.header().timeZoneMinutes;
 			for (auto &output : outputs)
 				output->header(session.header());
+		}
 		// With an interval a payload comes once per record: its first is the payload's event.
 		if (event.kind == Kind::Payload && (!sawPayload_ || event.payload->index != lastIndex_)) {
 			sawPayload_ = true;
@@ -125,6 +130,7 @@ JobResult runJob(const Job &job, const Options &o, bool bufferStdout, Reporter &
 	JobHandler handler;
 	OutputContext context;
 	context.inputName = job.inputs.front().filename().string();
+	context.localTime = o.localTime;
 	try {
 		for (const auto &[format, path] : job.outputs) {
 			std::unique_ptr<OutputFile> file;
@@ -157,6 +163,7 @@ JobResult runJob(const Job &job, const Options &o, bool bufferStdout, Reporter &
 	session.gps = handler.wantsGps();
 	session.gpsInterval = double(o.intervalNs) / 1e9;
 	session.threads = threads;
+	session.localTime = o.localTime;
 
 	if (o.verbose && job.inputs.size() > 1) {
 		std::string chapters;
@@ -197,6 +204,9 @@ JobResult runJob(const Job &job, const Options &o, bool bufferStdout, Reporter &
 	if (handler.badTimes)
 		say("warning: " + handler.firstBadTime +
 		    (handler.badTimes > 1 ? " (and " + std::to_string(handler.badTimes - 1) + " more payloads)" : ""));
+
+	if (o.localTime && !handler.timeZone)
+		say("note: the camera recorded no time zone (TZON), so the times are UTC only");
 
 	bool failed = decoded.failed || !writeError.empty();
 	if (!writeError.empty())

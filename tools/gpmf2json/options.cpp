@@ -25,6 +25,7 @@ enum LongOnly {
 	kStreams,
 	kInterval,
 	kInfo,
+	kLocalTime,
 	kMerge,
 	kProgress,
 	kNoProgress,
@@ -46,6 +47,7 @@ constexpr option kLongOptions[] = {
 	{ "interval", required_argument, nullptr, kInterval },
 	{ "verbose", no_argument, nullptr, 'v' },
 	{ "info", no_argument, nullptr, kInfo },
+	{ "local-time", no_argument, nullptr, kLocalTime },
 	{ "jobs", required_argument, nullptr, 'j' },
 	{ "merge", no_argument, nullptr, kMerge },
 	{ "progress", no_argument, nullptr, kProgress },
@@ -257,6 +259,7 @@ CommandLine parseCommandLine(int argc, char **argv)
 			break;
 		}
 		case kMerge: o.merge = true; break;
+		case kLocalTime: o.localTime = true; break;
 		case kProgress: o.progress = ProgressMode::Always; break;
 		case kNoProgress: o.progress = ProgressMode::Never; break;
 		case ':':
@@ -302,6 +305,9 @@ void printUsage(std::FILE *to)
 		"                        a Karma drone's GPRI); several may be given, with --format too\n"
 		"      --info            devices, streams, rates, HiLights and settings, no samples (text;\n"
 		"                        JSON with --format json)\n"
+		"      --local-time      beside each UTC time, the camera's local time (ISO 8601 with\n"
+		"                        its offset) where it recorded its time zone: \"local\" in the\n"
+		"                        records, a column in CSV, a property in GeoJSON, a line in --info\n"
 		"\n"
 		"Input and filters:\n"
 		"  -b, --binary          the inputs are raw GPMF dumps (files starting with DEVC are\n"

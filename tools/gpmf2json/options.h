@@ -37,6 +37,7 @@ struct Options {
 	int verbose = 0;
 	unsigned jobs = 0;                 ///< 0: one per core
 	bool merge = false;
+	bool localTime = false;            ///< --local-time: local times beside UTC (TZON)
 	ProgressMode progress = ProgressMode::Auto;
 
 	/// The files written per input (or per merged recording), in a fixed order.

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -41,12 +42,12 @@ std::string withoutNewline(std::string text)
 	return text;
 }
 
-/* NDJSON: the session's records as they come. */
+/* NDJSON: the session's records as they come (local times written by the session, on request). */
 
 class NdjsonOutput : public Output
 {
 public:
-	explicit NdjsonOutput(std::unique_ptr<OutputFile> file) : file_(std::move(file)) {}
+	NdjsonOutput(std::unique_ptr<OutputFile> file, const OutputContext &) : file_(std::move(file)) {}
 	bool wantsRecords() const override { return true; }
 	void record(std::string_view json) override { file_->write(json); }
 	void finish(const gpmf::Summary *) override { file_->close(); }
@@ -139,11 +140,16 @@ private:
 class JsonDocumentOutput : public Output
 {
 public:
-	explicit JsonDocumentOutput(std::unique_ptr<OutputFile> file)
-		: file_(std::move(file)), document_(std::make_unique<TempFileStore>())
+	JsonDocumentOutput(std::unique_ptr<OutputFile> file, const OutputContext &context)
+		: file_(std::move(file)), document_(std::make_unique<TempFileStore>()), localTime_(context.localTime)
 	{
 	}
-	void header(const gpmf::Header &header) override { document_.setHeader(header); }
+	void header(const gpmf::Header &header) override
+	{
+		document_.setHeader(header);
+		if (localTime_)
+			document_.setRecordTimes({ header.timeZoneMinutes });
+	}
 	void payload(const gpmf::Payload &payload) override { document_.add(payload); }
 	void finish(const gpmf::Summary *summary) override
 	{
@@ -154,6 +160,7 @@ public:
 private:
 	std::unique_ptr<OutputFile> file_;
 	gpmf::JsonDocumentWriter document_;
+	bool localTime_;
 };
 
 /* GPS tracks: the session's points (gpmf::GpsTrack), through the library's writers. */
@@ -162,15 +169,23 @@ class GpsOutput : public Output
 {
 public:
 	GpsOutput(gpmf::GpsFormat format, std::unique_ptr<OutputFile> file, const OutputContext &context)
-		: file_(std::move(file)), writer_(gpmf::makeGpsWriter(format))
+		: file_(std::move(file)), format_(format), context_(context)
 	{
-		writer_->begin(buffer_, context.inputName);
 	}
 
 	bool wantsGps() const override { return true; }
 
+	// The header comes before the first payload: it says the time zone the writer needs.
+	void header(const gpmf::Header &header) override
+	{
+		if (!writer_)
+			start(context_.localTime ? header.timeZoneMinutes : std::nullopt);
+	}
+
 	void gps(const std::vector<gpmf::GpsPoint> &points) override
 	{
+		if (!writer_)
+			start(std::nullopt);
 		for (const gpmf::GpsPoint &p : points)
 			writer_->add(buffer_, p);
 		points_ += points.size();
@@ -182,6 +197,8 @@ public:
 
 	void finish(const gpmf::Summary *) override
 	{
+		if (!writer_)
+			start(std::nullopt);
 		writer_->end(buffer_);
 		file_->write(buffer_);
 		buffer_.clear();
@@ -191,7 +208,15 @@ public:
 	std::size_t points() const override { return points_; }
 
 private:
+	void start(std::optional<int> zone)
+	{
+		writer_ = gpmf::makeGpsWriter(format_, zone);
+		writer_->begin(buffer_, context_.inputName);
+	}
+
 	std::unique_ptr<OutputFile> file_;
+	gpmf::GpsFormat format_;
+	OutputContext context_;
 	std::unique_ptr<gpmf::GpsWriter> writer_;
 	std::string buffer_;
 	std::size_t points_ = 0;
@@ -205,7 +230,7 @@ class InfoOutput : public Output
 {
 public:
 	InfoOutput(std::unique_ptr<OutputFile> file, const OutputContext &context, bool asJson)
-		: file_(std::move(file)), name_(context.inputName), json_(asJson)
+		: file_(std::move(file)), name_(context.inputName), json_(asJson), localTime_(context.localTime)
 	{
 	}
 
@@ -252,6 +277,29 @@ private:
 		} else {
 			w.null();
 		}
+		// What each settings key of the header is (the documentation's names), once per key.
+		std::vector<std::pair<std::string, std::string_view>> names;
+		const auto name = [&names](const std::string &key) {
+			const auto fourcc = gpmf::FourCC::fromString(key);
+			const std::string_view text = fourcc ? gpmf::settingName(*fourcc) : std::string_view();
+			if (!text.empty() && std::none_of(names.begin(), names.end(), [&](const auto &n) { return n.first == key; }))
+				names.emplace_back(key, text);
+		};
+		for (const gpmf::Device &dev : header_.settings) {
+			for (const gpmf::Stream &stream : dev.streams)
+				name(stream.key.str());
+			for (const auto &[key, value] : gpmf::deviceMetadataTexts(dev))
+				name(key);
+		}
+		if (!names.empty()) {
+			w.key("setting_names");
+			w.beginObject();
+			for (const auto &[key, text] : names) {
+				w.key(key);
+				w.string(text);
+			}
+			w.endObject();
+		}
 		gpmf::writeSummaryMembers(w, summary, [this](gpmf::JsonWriter &stream, const gpmf::StreamSummary &s) {
 			const auto *units = unitsOf(s);
 			if (!units)
@@ -261,7 +309,7 @@ private:
 			for (const std::string &u : *units)
 				stream.string(u);
 			stream.endArray();
-		});
+		}, gpmf::RecordTimes{ localTime_ ? header_.timeZoneMinutes : std::nullopt });
 		w.endObject();
 		out += '\n';
 		return out;
@@ -307,18 +355,20 @@ private:
 		line("payloads", std::to_string(summary.payloads) + " (" + std::to_string(summary.corruptPayloads) + " corrupt)");
 
 		const auto [first, last] = timeSpan(summary);
-		std::string firstUtc, lastUtc;
+		double firstUtc = kNaN, lastUtc = kNaN;
 		for (const gpmf::StreamSummary &s : summary.streams) {
-			const std::string a = gpmf::formatUtc(s.firstUtc), b = gpmf::formatUtc(s.lastUtc);
-			if (!a.empty() && (firstUtc.empty() || a < firstUtc))
-				firstUtc = a;
-			if (!b.empty() && b > lastUtc)
-				lastUtc = b;
+			if (!gpmf::formatUtc(s.firstUtc).empty() && !(s.firstUtc >= firstUtc))
+				firstUtc = s.firstUtc;
+			if (!gpmf::formatUtc(s.lastUtc).empty() && !(s.lastUtc <= lastUtc))
+				lastUtc = s.lastUtc;
 		}
 		if (std::isfinite(first))
 			line("time", format("%.3f", first) + " .. " + format("%.3f", last) + " s");
-		if (!firstUtc.empty())
-			line("GPS time", firstUtc + " .. " + lastUtc);
+		if (std::isfinite(firstUtc))
+			line("GPS time", gpmf::formatUtc(firstUtc) + " .. " + gpmf::formatUtc(lastUtc));
+		if (std::isfinite(firstUtc) && localTime_ && header.timeZoneMinutes)
+			line("local time", gpmf::formatLocalTime(firstUtc, *header.timeZoneMinutes) + " .. " +
+						   gpmf::formatLocalTime(lastUtc, *header.timeZoneMinutes));
 
 		std::string device;
 		for (const gpmf::StreamSummary &s : summary.streams) {
@@ -365,13 +415,19 @@ private:
 				for (const std::string &v : gpmf::sampleTexts(stream))
 					values += (values.empty() ? "" : " ") + shortValue(v);
 				out += "    " + stream.key.str() + "  " + values;
-				if (!stream.name.empty())
-					out += "  (" + stream.name + ")";
+				const std::string_view name =
+				    stream.name.empty() ? gpmf::settingName(stream.key) : std::string_view(stream.name);
+				if (!name.empty())
+					out += "  (" + std::string(name) + ")";
 				out += "\n";
 			}
 			for (const auto &[key, value] : gpmf::deviceMetadataTexts(dev)) {
 				settings();
-				out += "    " + key + "  " + shortValue(value) + "\n";
+				out += "    " + key + "  " + shortValue(value);
+				if (const auto fourcc = gpmf::FourCC::fromString(key))
+					if (const std::string_view name = gpmf::settingName(*fourcc); !name.empty())
+						out += "  (" + std::string(name) + ")";
+				out += "\n";
 			}
 		}
 		if (!header.atoms.empty()) {
@@ -385,6 +441,7 @@ private:
 	std::unique_ptr<OutputFile> file_;
 	std::string name_;
 	bool json_;
+	bool localTime_;
 	gpmf::Header header_;
 	bool sentHeader_ = false;
 	std::map<std::string, std::vector<std::string>> units_;
@@ -476,8 +533,8 @@ std::pair<double, double> timeSpan(const gpmf::Summary &summary)
 std::unique_ptr<Output> makeOutput(Format format, std::unique_ptr<OutputFile> file, const OutputContext &context)
 {
 	switch (format) {
-	case Format::Ndjson: return std::make_unique<NdjsonOutput>(std::move(file));
-	case Format::Json: return std::make_unique<JsonDocumentOutput>(std::move(file));
+	case Format::Ndjson: return std::make_unique<NdjsonOutput>(std::move(file), context);
+	case Format::Json: return std::make_unique<JsonDocumentOutput>(std::move(file), context);
 	case Format::Gpx: return std::make_unique<GpsOutput>(gpmf::GpsFormat::Gpx, std::move(file), context);
 	case Format::Kml: return std::make_unique<GpsOutput>(gpmf::GpsFormat::Kml, std::move(file), context);
 	case Format::Csv: return std::make_unique<GpsOutput>(gpmf::GpsFormat::Csv, std::move(file), context);

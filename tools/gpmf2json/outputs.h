@@ -50,7 +50,10 @@ private:
 /// What every output may need to know about its input.
 struct OutputContext {
 	std::string inputName; ///< file name shown in reports and as the track name
+	/// --local-time: beside each UTC, the camera's local time where it recorded its time zone.
+	bool localTime = false;
 };
+
 
 /// One output of a job, fed in stream order with what it asks for; finish() completes the
 /// file. All may throw std::runtime_error.

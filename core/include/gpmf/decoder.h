@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "gpmf/fourcc.h"
+#include "gpmf/gps.h"
 #include "gpmf/model.h"
 #include "gpmf/timing.h"
 
@@ -93,6 +94,7 @@ private:
 		bool seen = false;
 		GpsJumpFilter gpsJumps;
 		double lastGpsu = std::numeric_limits<double>::quiet_NaN(); ///< GPS5: the last GPSU taken
+		GpsClock gpsClock; ///< GPS5 and GPS9: UTC per fix, never going back
 	};
 
 	DecodeOptions options_;

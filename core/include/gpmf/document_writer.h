@@ -12,6 +12,7 @@
 
 #include "gpmf/decoder.h"
 #include "gpmf/header.h"
+#include "gpmf/records.h"
 #include "gpmf/model.h"
 
 namespace gpmf {
@@ -59,6 +60,8 @@ public:
 
 	/// The header, as the session sent it (without one, "header" is null).
 	void setHeader(const Header &header);
+	/// How the samples and the summary write times, as the session's records do (set before add()).
+	void setRecordTimes(const RecordTimes &times);
 	/// A decoded payload, once, whatever records it was cut into.
 	void add(const Payload &payload);
 	/// Writes the document through `write`, a piece at a time. `summary` null: "summary" is null

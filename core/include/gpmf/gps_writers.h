@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,9 @@ public:
 	virtual void end(std::string &out) = 0;
 };
 
-std::unique_ptr<GpsWriter> makeGpsWriter(GpsFormat format);
+/// `localMinutes`: the camera's time zone (TZON, minutes east of UTC) to add local times with:
+/// a "local" column (CSV) or property (GeoJSON) beside "utc". GPX and KML keep UTC only (their
+/// readers show local times themselves).
+std::unique_ptr<GpsWriter> makeGpsWriter(GpsFormat format, std::optional<int> localMinutes = std::nullopt);
 
 } // namespace gpmf

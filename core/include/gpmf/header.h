@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -48,6 +49,11 @@ void addUdtaAtom(Header &header, FourCC key, std::span<const std::uint8_t> body)
 /// Same, for a whole atom (size, type, body) as qtdemux sends it in private-qt-tag samples.
 /// Returns false when the bytes are not a well-formed atom.
 bool addUdtaAtomBytes(Header &header, std::span<const std::uint8_t> atom);
+
+/// What a settings key is, as the GPMF documentation's header tables list it (Global Settings,
+/// FOVL lens): "Digital zoom level" for ZOOM, "Time zone (minutes east of UTC)" for TZON; empty
+/// for keys it does not list.
+std::string_view settingName(FourCC key) noexcept;
 
 /// Decodes GPMF that is not a timed payload (udta GPMF box, JPEG APP6) into the header:
 /// settings devices, camera model, firmware, serial, and HLMT HiLights.

@@ -37,6 +37,9 @@ struct SessionOptions {
 	bool gps = false;
 	/// With gps: at most one point per this many seconds (0: every point).
 	double gpsInterval = 0;
+	/// Records also give each UTC as local time ("local", "first_local", "last_local"; see
+	/// RecordTimes) when the header's time zone is known (setHeader(), TZON).
+	bool localTime = false;
 	/// Threads that write records (0: one per core): 1 writes them in the caller's thread; more write them on
 	/// helpers while the next payloads are decoded (at most 4 × threads payloads, 32 in all,
 	/// are held). Events still come in stream order, from the caller's thread.
