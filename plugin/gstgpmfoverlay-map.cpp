@@ -193,6 +193,10 @@ void MapWidget::reset() noexcept
 	line_.clear();
 	done_ = 0;
 	dot_.reset();
+	drawn_ = false;
+	drawnLine_.clear();
+	drawnDone_ = 0;
+	drawnDot_.reset();
 }
 
 View MapWidget::view(const FrameValues &values, const Track &track, int w, int h)
@@ -304,8 +308,39 @@ View MapWidget::view(const FrameValues &values, const Track &track, int w, int h
 	return view;
 }
 
-void MapWidget::draw(cairo_t *cr, PangoContext *pango, const View &view, const Style &style, int w,
-		     int h) const
+namespace
+{
+
+double lineWidth(double side) noexcept
+{
+	return std::max(1.5, side * 0.018);
+}
+
+double dotRadius(double side) noexcept
+{
+	return std::max(2.5, side * 0.03);
+}
+
+void strokeLine(cairo_t *cr, const std::vector<MapWidget::Pixel> &line, std::size_t count, const Rgba &colour,
+		double width)
+{
+	if (count == 0)
+		return;
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+	cairo_move_to(cr, line[0].x, line[0].y);
+	for (std::size_t i = 1; i < count; i++)
+		cairo_line_to(cr, line[i].x, line[i].y);
+	if (count == 1)
+		cairo_line_to(cr, line[0].x + 0.01, line[0].y);
+	setColor(cr, colour);
+	cairo_set_line_width(cr, width);
+	cairo_stroke(cr);
+}
+
+} // namespace
+
+void MapWidget::drawStatic(cairo_t *cr, PangoContext *pango, const Style &style, int w, int h) const
 {
 	const double side = std::min(w, h);
 	const double pad = panelRadius(w, h);
@@ -317,39 +352,89 @@ void MapWidget::draw(cairo_t *cr, PangoContext *pango, const View &view, const S
 	cairo_line_to(cr, pad + 0.16 * side, pad + 0.075 * side);
 	cairo_close_path(cr);
 	cairo_fill(cr);
+	// A route's whole line, under the part done.
+	if (route_ && !route_->points().empty() && routeW_ == w && routeH_ == h)
+		strokeLine(cr, routeLine_, routeLine_.size(), style.text.withAlpha(0.4), lineWidth(side) * 0.75);
+}
+
+void MapWidget::draw(cairo_t *cr, PangoContext *pango, const View &view, const Style &style, int w, int h)
+{
+	const double side = std::min(w, h);
+	drawn_ = true;
+	drawnLine_ = line_;
+	drawnDone_ = done_;
+	drawnDot_ = dot_;
 	if (!view.texts.empty() && !view.texts[0].empty()) {
-		drawText(cr, pango, style, view.texts[0], 0.1 * side, w / 2.0, h / 2.0, w - 2 * pad,
+		drawText(cr, pango, style, view.texts[0], 0.1 * side, w / 2.0, h / 2.0, w - 2 * panelRadius(w, h),
 			 Align::Center, style.text.withAlpha(0.45));
 		return;
 	}
-
-	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-	auto stroke = [&](std::size_t count, const Rgba &colour, double width) {
-		if (count == 0)
-			return;
-		cairo_move_to(cr, line_[0].x, line_[0].y);
-		for (std::size_t i = 1; i < count; i++)
-			cairo_line_to(cr, line_[i].x, line_[i].y);
-		if (count == 1)
-			cairo_line_to(cr, line_[0].x + 0.01, line_[0].y);
-		setColor(cr, colour);
-		cairo_set_line_width(cr, width);
-		cairo_stroke(cr);
-	};
-	const double width = std::max(1.5, side * 0.018);
-	if (route_ && done_ < line_.size())
-		stroke(line_.size(), style.text.withAlpha(0.4), width * 0.75);
-	stroke(std::min(done_, line_.size()), style.accent, width);
+	strokeLine(cr, line_, std::min(done_, line_.size()), style.accent, lineWidth(side));
 	if (dot_) {
-		const double r = std::max(2.5, side * 0.03);
-		cairo_arc(cr, dot_->x, dot_->y, r, 0, 2 * kPi);
-		setColor(cr, style.text);
-		cairo_fill_preserve(cr);
-		setColor(cr, style.accent);
-		cairo_set_line_width(cr, std::max(1.0, r * 0.45));
-		cairo_stroke(cr);
+		const double r = dotRadius(side);
+		drawDot(cr, pango, dot_->x, dot_->y, r, style.text, style.accent, std::max(1.0, r * 0.45));
 	}
+}
+
+bool MapWidget::changedAreas(const View &before, const View &after, int w, int h, std::vector<Area> &out) const
+{
+	if (!drawn_ || before.texts != after.texts)
+		return false;
+	const double side = std::min(w, h);
+	const double margin = lineWidth(side) / 2 + 2;
+	// The points from `from` on of a line, the line's width around them.
+	auto pointsFrom = [&](const std::vector<Pixel> &line, std::size_t from, std::size_t to) {
+		if (from >= to)
+			return;
+		float x0 = line[from].x, y0 = line[from].y, x1 = x0, y1 = y0;
+		for (std::size_t i = from; i < to; i++) {
+			x0 = std::min(x0, line[i].x);
+			x1 = std::max(x1, line[i].x);
+			y0 = std::min(y0, line[i].y);
+			y1 = std::max(y1, line[i].y);
+		}
+		out.push_back(Area::around(x0, y0, x1, y1, margin, w, h));
+	};
+	if (route_) {
+		// The same line; the part done grew or shrank.
+		if (drawnDone_ != done_) {
+			const std::size_t lo = std::min(drawnDone_, done_), hi = std::max(drawnDone_, done_);
+			pointsFrom(line_, lo > 0 ? lo - 1 : 0, std::min(hi, line_.size()));
+		}
+	} else {
+		// The track: from the first point that moved, and the one before it (its join).
+		std::size_t k = 0;
+		const std::size_t common = std::min(drawnLine_.size(), line_.size());
+		while (k < common && drawnLine_[k].x == line_[k].x && drawnLine_[k].y == line_[k].y)
+			k++;
+		if (k < drawnLine_.size() || k < line_.size()) {
+			const std::size_t from = k > 0 ? k - 1 : 0;
+			pointsFrom(drawnLine_, from, drawnLine_.size());
+			pointsFrom(line_, from, line_.size());
+		}
+	}
+	const bool sameDot = drawnDot_.has_value() == dot_.has_value() &&
+			     (!dot_ || (drawnDot_->x == dot_->x && drawnDot_->y == dot_->y));
+	if (!sameDot) {
+		const double r = dotRadius(side) + std::max(1.0, dotRadius(side) * 0.45) / 2 + 2;
+		for (const std::optional<Pixel> &dot : {drawnDot_, dot_}) {
+			if (dot)
+				out.push_back(Area::around(dot->x - r, dot->y - r, dot->x + r, dot->y + r, 0, w, h));
+		}
+	}
+	// One area around them all: Cairo antialiases a line clipped to several rectangles a little
+	// differently from the same line whole (a level or two on its edges), less so with one.
+	if (out.size() > 1) {
+		Area all = out[0];
+		for (const Area &a : out) {
+			all.x0 = std::min(all.x0, a.x0);
+			all.y0 = std::min(all.y0, a.y0);
+			all.x1 = std::max(all.x1, a.x1);
+			all.y1 = std::max(all.y1, a.y1);
+		}
+		out.assign(1, all);
+	}
+	return true;
 }
 
 } // namespace gpmf::overlay

@@ -49,13 +49,20 @@ public:
 	void reset() noexcept;
 
 	View view(const FrameValues &values, const Track &track, int w, int h);
-	/// Draws the state view() computed last (view must be its result) over the widget's panel.
-	void draw(cairo_t *cr, PangoContext *pango, const View &view, const Style &style, int w, int h) const;
+	/// Draws what does not move over the widget's panel: the north mark and a route's whole line
+	/// (after view() for this size).
+	void drawStatic(cairo_t *cr, PangoContext *pango, const Style &style, int w, int h) const;
+	/// Draws the state view() computed last (view must be its result) over drawStatic()'s layer.
+	void draw(cairo_t *cr, PangoContext *pango, const View &view, const Style &style, int w, int h);
+	/// Where the drawing of the state view() computed last (`after`) differs from the last one
+	/// draw() made (`before`): false when that is the whole box, else the areas in `out`.
+	bool changedAreas(const View &before, const View &after, int w, int h, std::vector<Area> &out) const;
 
-private:
 	struct Pixel {
 		float x, y;
 	};
+
+private:
 	struct Projection {
 		double lat0 = 0, lon0 = 0; ///< the bounds' centre
 		double cosLat = 1;
@@ -88,6 +95,11 @@ private:
 	std::vector<Pixel> line_;
 	std::size_t done_ = 0;
 	std::optional<Pixel> dot_;
+	// What draw() drew last, for changedAreas().
+	bool drawn_ = false;
+	std::vector<Pixel> drawnLine_;
+	std::size_t drawnDone_ = 0;
+	std::optional<Pixel> drawnDot_;
 };
 
 } // namespace gpmf::overlay

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // Copyright (C) 2026 The gst-gpmf authors
-// gpmfoverlay's dashboard: each frame's telemetry in, a GstVideoOverlayComposition out, one
-// rectangle per visible widget, each redrawn only when what it shows changes.
+// gpmfoverlay's dashboard: each frame's telemetry in, the widgets drawn (each only where what it
+// shows changed), out as a GstVideoOverlayComposition or blended into the frame.
 #pragma once
 
 #include <array>
@@ -20,6 +20,12 @@ namespace gpmf::overlay
 {
 
 /// Streaming thread only (the element calls it from transform_ip and serialized events).
+///
+/// Each widget is drawn into a canvas of its own, over a layer holding what it shows whatever the
+/// values (its panel, labels, scales); a new view redraws only the areas where it differs from the
+/// last one (a digit, the dot that moved), and only those areas are converted again for blending.
+/// GstVideoOverlayRectangles are made from the canvases only for a composition (downstream takes
+/// the meta, or a format without the fast path).
 class Dashboard
 {
 public:
@@ -36,15 +42,22 @@ public:
 	/// Restarts the filters only (G-force, "up"), after a jump in the frames' times.
 	void restartFilters() noexcept { telemetry_.reset(); }
 
-	/// Reads a frame's GstGpmfMeta and returns the dashboard to put on it (transfer full), or
-	/// nullptr when no widget is visible. Widgets whose view did not change keep their
-	/// rectangle, so an unchanged dashboard is the same composition as the last one.
-	GstVideoOverlayComposition *render(const GstStructure *meta, GstClockTime duration,
-					   const Layout &layout, int width, int height);
+	/// Reads a frame's GstGpmfMeta and redraws what changed. False when no widget is visible.
+	bool update(const GstStructure *meta, GstClockTime duration, const Layout &layout, int width,
+		    int height);
 
-	/// Blends the dashboard render() made last into a frame mapped for writing. False when the
+	/// The dashboard update() drew last (transfer full), or nullptr when no widget is visible.
+	/// Widgets that were not redrawn keep their rectangle, so an unchanged dashboard is the same
+	/// composition as the last one.
+	GstVideoOverlayComposition *composition();
+
+	/// Blends the dashboard update() drew last into a frame mapped for writing. False when the
 	/// frame's format could not be blended.
 	bool blend(GstVideoFrame *frame);
+	/// Fills a frame (a single memory, mapped for writing) from `source`, the memory of a frame
+	/// of the same layout, and blends the dashboard into it, a band of lines at a time while
+	/// they are in the cache. False when the frame's format could not be blended.
+	bool copyAndBlend(GstVideoFrame *frame, const GstMapInfo &source);
 
 	/// Drawings of a widget since the start (for tests and the debug log).
 	std::uint64_t redraws(Widget widget) const noexcept
@@ -58,20 +71,29 @@ private:
 		bool operator==(const Box &) const = default;
 	};
 	struct Slot {
-		GstVideoOverlayRectangle *rect = nullptr;
+		bool visible = false;
 		Box box;
 		View view;
-		PreparedPixels prepared; ///< rect's pixels for the fast blend, made on first use
-		/// The rectangle drawn before rect: its pixel memory is drawn into again once nothing
-		/// else holds it (no downstream composition), so a redraw allocates nothing.
+		bool drawn = false;		     ///< canvas holds view's drawing
+		std::vector<std::uint8_t> background; ///< panel and static layer, box.w × box.h ARGB32
+		std::vector<std::uint8_t> canvas;     ///< the drawing, same layout
+		/// Areas redrawn since prepared was last brought up to date; `all` means everything.
+		std::vector<CanvasArea> changed;
+		bool all = true;
+		PreparedPixels prepared;
+		/// The drawing as a rectangle, made on demand; null once the canvas changed.
+		GstVideoOverlayRectangle *rect = nullptr;
+		/// The rectangle before rect: its pixel memory is written again once nothing else
+		/// holds it (no downstream composition), so a new rectangle allocates nothing.
 		GstVideoOverlayRectangle *retired = nullptr;
-		/// The panel alone at box's size, copied under each drawing (cheaper than filling it).
-		std::vector<std::uint8_t> panel;
-		int panelW = 0, panelH = 0;
 	};
 
 	void clearSlots() noexcept;
-	GstVideoOverlayRectangle *paint(Widget widget, const View &view, const Box &box, Slot &slot);
+	void ensurePango();
+	void drawBackground(Widget widget, Slot &slot);
+	void paint(Widget widget, const View &view, Slot &slot, const std::vector<Area> *areas);
+	GstVideoOverlayRectangle *rectangleOf(Slot &slot);
+	static Canvas canvasOf(const Slot &slot) noexcept;
 
 	Telemetry telemetry_;
 	Extremes extremes_;
@@ -81,7 +103,9 @@ private:
 	PangoContext *pango_ = nullptr;
 	std::array<Slot, kWidgetCount> slots_{};
 	GstVideoOverlayComposition *composition_ = nullptr;
+	bool compositionStale_ = true; ///< a rectangle changed since composition_ was made
 	std::array<std::uint64_t, kWidgetCount> redraws_{};
+	std::vector<Area> areas_; ///< scratch
 };
 
 } // namespace gpmf::overlay

@@ -15,6 +15,8 @@
 #include <cstdio>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include <glib.h>
 
@@ -218,76 +220,220 @@ Rgba labelColor(const Style &s) noexcept
 	return s.text.withAlpha(0.7);
 }
 
+struct SpeedGeometry {
+	double pad, inner, column, barH, barY;
+};
+
+SpeedGeometry speedGeometry(int w, int h) noexcept
+{
+	SpeedGeometry g;
+	g.pad = panelRadius(w, h);
+	g.inner = w - 2 * g.pad;
+	// The number right-aligned in a column, so the unit after it stays put as digits change.
+	g.column = g.pad + g.inner * 0.64;
+	g.barH = std::max(2.0, 0.055 * h);
+	g.barY = h - g.pad - g.barH;
+	return g;
+}
+
+void drawSpeedStatic(cairo_t *cr, PangoContext *pango, const Style &s, int w, int h)
+{
+	const SpeedGeometry g = speedGeometry(w, h);
+	drawText(cr, pango, s, "SPEED", 0.13 * h, g.pad, g.pad + 0.07 * h, g.inner / 2, Align::Left,
+		 labelColor(s));
+	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+	cairo_set_line_width(cr, g.barH);
+	setColor(cr, s.text.withAlpha(0.2));
+	cairo_move_to(cr, g.pad + g.barH / 2, g.barY + g.barH / 2);
+	cairo_line_to(cr, w - g.pad - g.barH / 2, g.barY + g.barH / 2);
+	cairo_stroke(cr);
+}
+
+// The speed widget's texts: 0 the number, 1 the unit, 2 the maximum.
+Area speedTextArea(PangoContext *pango, const Style &s, const View &view, int i, int w, int h)
+{
+	const SpeedGeometry g = speedGeometry(w, h);
+	switch (i) {
+	case 0:
+		return textArea(pango, s, view.texts[0], 0.52 * h, g.column, 0.53 * h, g.inner * 0.64,
+				Align::Right, w, h);
+	case 1:
+		return textArea(pango, s, view.texts[1], 0.18 * h, g.column + 0.04 * g.inner, 0.62 * h,
+				g.inner * 0.32, Align::Left, w, h);
+	default:
+		return textArea(pango, s, view.texts[2], 0.13 * h, w - g.pad, g.pad + 0.07 * h, g.inner / 2,
+				Align::Right, w, h);
+	}
+}
+
 void drawSpeed(cairo_t *cr, PangoContext *pango, const View &view, const Style &s, int w, int h)
 {
-	const double pad = panelRadius(w, h);
-	const double inner = w - 2 * pad;
-	drawText(cr, pango, s, "SPEED", 0.13 * h, pad, pad + 0.07 * h, inner / 2, Align::Left, labelColor(s));
-	drawText(cr, pango, s, view.texts[2], 0.13 * h, w - pad, pad + 0.07 * h, inner / 2, Align::Right,
+	const SpeedGeometry g = speedGeometry(w, h);
+	drawText(cr, pango, s, view.texts[2], 0.13 * h, w - g.pad, g.pad + 0.07 * h, g.inner / 2, Align::Right,
 		 labelColor(s));
-	// The number right-aligned in a column, so the unit after it stays put as digits change.
-	const double column = pad + inner * 0.64;
-	drawText(cr, pango, s, view.texts[0], 0.52 * h, column, 0.53 * h, inner * 0.64, Align::Right,
+	drawText(cr, pango, s, view.texts[0], 0.52 * h, g.column, 0.53 * h, g.inner * 0.64, Align::Right,
 		 textColor(s, view));
-	drawText(cr, pango, s, view.texts[1], 0.18 * h, column + 0.04 * inner, 0.62 * h, inner * 0.32,
+	drawText(cr, pango, s, view.texts[1], 0.18 * h, g.column + 0.04 * g.inner, 0.62 * h, g.inner * 0.32,
 		 Align::Left, textColor(s, view));
-	const double barH = std::max(2.0, 0.055 * h), barY = h - pad - barH;
-	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-	cairo_set_line_width(cr, barH);
-	setColor(cr, s.text.withAlpha(0.2));
-	cairo_move_to(cr, pad + barH / 2, barY + barH / 2);
-	cairo_line_to(cr, w - pad - barH / 2, barY + barH / 2);
-	cairo_stroke(cr);
 	const double fill = double(view.marks[0]);
 	if (fill > 0) {
+		cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+		cairo_set_line_width(cr, g.barH);
 		setColor(cr, s.accent);
-		cairo_move_to(cr, pad + barH / 2, barY + barH / 2);
-		cairo_line_to(cr, pad + barH / 2 + std::max(0.0, fill - barH), barY + barH / 2);
+		cairo_move_to(cr, g.pad + g.barH / 2, g.barY + g.barH / 2);
+		cairo_line_to(cr, g.pad + g.barH / 2 + std::max(0.0, fill - g.barH), g.barY + g.barH / 2);
 		cairo_stroke(cr);
 	}
 }
 
-void drawGForce(cairo_t *cr, PangoContext *pango, const View &view, const Style &s, int w, int h)
+void speedAreas(PangoContext *pango, const Style &s, const View &a, const View &b, int w, int h,
+		std::vector<Area> &out)
 {
-	const double pad = panelRadius(w, h);
-	const double side = std::min(w, h);
-	drawText(cr, pango, s, "G", 0.11 * side, pad, pad + 0.06 * side, w / 3.0, Align::Left, labelColor(s));
-	drawText(cr, pango, s, view.texts[0], 0.13 * side, w - pad, pad + 0.06 * side, w * 0.7, Align::Right,
-		 textColor(s, view));
-	const double radius = side * 0.30;
-	const double cx = w / 2.0, cy = h - pad - radius - 0.02 * side;
-	cairo_set_line_width(cr, std::max(1.0, side * 0.008));
+	for (int i = 0; i < 3; i++) {
+		if (a.texts[i] != b.texts[i] || (i < 2 && a.dim != b.dim)) {
+			out.push_back(speedTextArea(pango, s, a, i, w, h));
+			out.push_back(speedTextArea(pango, s, b, i, w, h));
+		}
+	}
+	if (a.marks[0] != b.marks[0]) {
+		// The accent's round end moves between the two fills; the track under it is static.
+		const SpeedGeometry g = speedGeometry(w, h);
+		const double lo = double(std::min(a.marks[0], b.marks[0])),
+			     hi = double(std::max(a.marks[0], b.marks[0]));
+		out.push_back(Area::around(g.pad + lo - g.barH, g.barY, g.pad + std::max(hi, g.barH) + g.barH,
+					   g.barY + g.barH, 2, w, h));
+	}
+}
+
+struct DialGeometry {
+	double pad, side, radius, cx, cy;
+};
+
+// The G-force's and the horizon's dials: a disc at the bottom, centred.
+DialGeometry dialGeometry(int w, int h) noexcept
+{
+	DialGeometry g;
+	g.pad = panelRadius(w, h);
+	g.side = std::min(w, h);
+	g.radius = g.side * 0.30;
+	g.cx = w / 2.0;
+	g.cy = h - g.pad - g.radius - 0.02 * g.side;
+	return g;
+}
+
+void drawGForceStatic(cairo_t *cr, PangoContext *pango, const Style &s, int w, int h)
+{
+	const DialGeometry g = dialGeometry(w, h);
+	drawText(cr, pango, s, "G", 0.11 * g.side, g.pad, g.pad + 0.06 * g.side, w / 3.0, Align::Left,
+		 labelColor(s));
+	cairo_set_line_width(cr, std::max(1.0, g.side * 0.008));
 	setColor(cr, s.text.withAlpha(0.35));
 	for (double ring : {0.5, 1.0}) {
 		cairo_new_sub_path(cr);
-		cairo_arc(cr, cx, cy, radius * ring, 0, 2 * kPi);
+		cairo_arc(cr, g.cx, g.cy, g.radius * ring, 0, 2 * kPi);
 	}
-	cairo_move_to(cr, cx - radius, cy);
-	cairo_line_to(cr, cx + radius, cy);
-	cairo_move_to(cr, cx, cy - radius);
-	cairo_line_to(cr, cx, cy + radius);
+	cairo_move_to(cr, g.cx - g.radius, g.cy);
+	cairo_line_to(cr, g.cx + g.radius, g.cy);
+	cairo_move_to(cr, g.cx, g.cy - g.radius);
+	cairo_line_to(cr, g.cx, g.cy + g.radius);
 	cairo_stroke(cr);
+}
+
+Area gforceTextArea(PangoContext *pango, const Style &s, const View &view, int w, int h)
+{
+	const DialGeometry g = dialGeometry(w, h);
+	return textArea(pango, s, view.texts[0], 0.13 * g.side, w - g.pad, g.pad + 0.06 * g.side, w * 0.7,
+			Align::Right, w, h);
+}
+
+Area gforceDotArea(const View &view, int w, int h)
+{
+	if (view.dim)
+		return {};
+	const DialGeometry g = dialGeometry(w, h);
+	const double x = g.cx + double(view.marks[0]), y = g.cy + double(view.marks[1]);
+	const double r = g.side * 0.055 + std::max(1.0, g.side * 0.012) / 2;
+	return Area::around(x - r, y - r, x + r, y + r, 2, w, h);
+}
+
+void drawGForce(cairo_t *cr, PangoContext *pango, const View &view, const Style &s, int w, int h)
+{
+	const DialGeometry g = dialGeometry(w, h);
+	drawText(cr, pango, s, view.texts[0], 0.13 * g.side, w - g.pad, g.pad + 0.06 * g.side, w * 0.7,
+		 Align::Right, textColor(s, view));
 	if (view.dim)
 		return;
-	const double x = cx + double(view.marks[0]), y = cy + double(view.marks[1]);
-	setColor(cr, s.accent);
-	cairo_arc(cr, x, y, side * 0.055, 0, 2 * kPi);
-	cairo_fill_preserve(cr);
+	const double x = g.cx + double(view.marks[0]), y = g.cy + double(view.marks[1]);
 	Rgba ring = s.background;
 	ring.a = 1;
-	setColor(cr, ring);
-	cairo_set_line_width(cr, std::max(1.0, side * 0.012));
-	cairo_stroke(cr);
+	drawDot(cr, pango, x, y, g.side * 0.055, s.accent, ring, std::max(1.0, g.side * 0.012));
+}
+
+void gforceAreas(PangoContext *pango, const Style &s, const View &a, const View &b, int w, int h,
+		 std::vector<Area> &out)
+{
+	if (a.texts != b.texts || a.dim != b.dim) {
+		out.push_back(gforceTextArea(pango, s, a, w, h));
+		out.push_back(gforceTextArea(pango, s, b, w, h));
+	}
+	if (a.marks != b.marks || a.dim != b.dim) {
+		out.push_back(gforceDotArea(a, w, h));
+		out.push_back(gforceDotArea(b, w, h));
+	}
+}
+
+// One row: the corner radius is small, so the texts keep a margin of their own.
+double altitudePad(int w, int h) noexcept
+{
+	return std::max(panelRadius(w, h), 0.22 * h);
+}
+
+void drawAltitudeStatic(cairo_t *cr, PangoContext *pango, const Style &s, int w, int h)
+{
+	drawText(cr, pango, s, "ALT", 0.36 * h, altitudePad(w, h), h / 2.0, w / 3.0, Align::Left, labelColor(s));
+}
+
+Area altitudeArea(PangoContext *pango, const Style &s, const View &view, int w, int h)
+{
+	const double pad = altitudePad(w, h);
+	const double left = textWidth(pango, s, "ALT", 0.36 * h, w / 3.0);
+	return textArea(pango, s, view.texts[0], 0.62 * h, w - pad, h / 2.0, w - 2 * pad - left - pad,
+			Align::Right, w, h);
 }
 
 void drawAltitude(cairo_t *cr, PangoContext *pango, const View &view, const Style &s, int w, int h)
 {
-	// One row: the corner radius is small, so the texts keep a margin of their own.
-	const double pad = std::max(panelRadius(w, h), 0.22 * h);
-	const double left =
-	    drawText(cr, pango, s, "ALT", 0.36 * h, pad, h / 2.0, w / 3.0, Align::Left, labelColor(s));
+	const double pad = altitudePad(w, h);
+	const double left = textWidth(pango, s, "ALT", 0.36 * h, w / 3.0);
 	drawText(cr, pango, s, view.texts[0], 0.62 * h, w - pad, h / 2.0, w - 2 * pad - left - pad,
 		 Align::Right, textColor(s, view));
+}
+
+// The heading tape's fade at both ends as alpha values: the gradient drawn once per size (kept on
+// the Pango context, as the texts are) instead of on every frame.
+cairo_surface_t *fadeMaskOf(PangoContext *pango, int w, int h)
+{
+	char key[64];
+	std::snprintf(key, sizeof key, "gpmfoverlay-fade-%dx%d", w, h);
+	auto *mask = static_cast<cairo_surface_t *>(g_object_get_data(G_OBJECT(pango), key));
+	if (mask)
+		return mask;
+	mask = cairo_image_surface_create(CAIRO_FORMAT_A8, w, h);
+	cairo_t *cr = cairo_create(mask);
+	cairo_pattern_t *fade = cairo_pattern_create_linear(0, 0, w, 0);
+	cairo_pattern_add_color_stop_rgba(fade, 0.0, 0, 0, 0, 0);
+	cairo_pattern_add_color_stop_rgba(fade, 0.18, 0, 0, 0, 1);
+	cairo_pattern_add_color_stop_rgba(fade, 0.82, 0, 0, 0, 1);
+	cairo_pattern_add_color_stop_rgba(fade, 1.0, 0, 0, 0, 0);
+	cairo_set_source(cr, fade);
+	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+	cairo_paint(cr);
+	cairo_pattern_destroy(fade);
+	cairo_destroy(cr);
+	cairo_surface_flush(mask);
+	g_object_set_data_full(G_OBJECT(pango), key, mask,
+			       [](gpointer data) { cairo_surface_destroy(static_cast<cairo_surface_t *>(data)); });
+	return mask;
 }
 
 void drawHeading(cairo_t *cr, PangoContext *pango, const View &view, const Style &s, int w, int h)
@@ -300,29 +446,56 @@ void drawHeading(cairo_t *cr, PangoContext *pango, const View &view, const Style
 	const double boxW = std::min(w * 0.36, h * 2.6), boxH = h * 0.56;
 
 	// The tape, fading out at both ends.
-	cairo_push_group(cr);
-	cairo_set_line_width(cr, std::max(1.0, h * 0.03));
-	const double first = std::floor((course - span / 2) / 5) * 5;
-	for (double d = first; d <= course + span / 2; d += 5) {
-		const double x = cx + (d - course) * perDegree;
-		const long whole = std::lround(std::fmod(std::fmod(d, 360.0) + 360.0, 360.0));
-		const double tick = whole % 45 == 0 ? 0.26 : whole % 15 == 0 ? 0.18 : 0.1;
-		setColor(cr, ink.withAlpha(whole % 15 == 0 ? 0.9 : 0.55));
-		cairo_move_to(cr, x, h * (1 - tick) - h * 0.06);
-		cairo_line_to(cr, x, h - h * 0.06);
-		cairo_stroke(cr);
-		if (whole % 45 == 0 && std::abs(x - cx) > boxW / 2 + 0.25 * h)
-			drawText(cr, pango, s, compassPoint(double(whole)), 0.34 * h, x, 0.36 * h,
-				 perDegree * 40, Align::Center, ink);
+	// The ticks and labels between x0 and x1 (what a clip to them shows): the ticks as
+	// rectangles (a butt-capped line's shape) in one path per shade, which Cairo fills at
+	// once; a stroke per tick costs many times that.
+	const double tickW = std::max(1.0, h * 0.03);
+	auto tape = [&](double x0, double x1) {
+		const double first = std::floor((course - span / 2) / 5) * 5;
+		for (int shade = 0; shade < 2; shade++) {
+			bool any = false;
+			for (double d = first; d <= course + span / 2; d += 5) {
+				const double x = cx + (d - course) * perDegree;
+				const long whole = std::lround(std::fmod(std::fmod(d, 360.0) + 360.0, 360.0));
+				if ((whole % 15 == 0) != (shade == 0) || x + tickW < x0 || x - tickW > x1)
+					continue;
+				const double tick = whole % 45 == 0 ? 0.26 : whole % 15 == 0 ? 0.18 : 0.1;
+				cairo_rectangle(cr, x - tickW / 2, h * (1 - tick) - h * 0.06, tickW, h * tick);
+				any = true;
+			}
+			if (any) {
+				setColor(cr, ink.withAlpha(shade == 0 ? 0.9 : 0.55));
+				cairo_fill(cr);
+			}
+		}
+		for (double d = first; d <= course + span / 2; d += 5) {
+			const double x = cx + (d - course) * perDegree;
+			const long whole = std::lround(std::fmod(std::fmod(d, 360.0) + 360.0, 360.0));
+			if (whole % 45 == 0 && std::abs(x - cx) > boxW / 2 + 0.25 * h &&
+			    x + perDegree * 20 >= x0 && x - perDegree * 20 <= x1)
+				drawText(cr, pango, s, compassPoint(double(whole)), 0.34 * h, x, 0.36 * h,
+					 perDegree * 40, Align::Center, ink);
+		}
+	};
+	// Where the fade is 1 (whole pixels) the tape is drawn as it is; only the two ends go
+	// through a group and the fading mask, which costs a pass over each pixel it covers.
+	const double fadeIn = std::ceil(0.18 * w), fadeOut = std::floor(0.82 * w);
+	cairo_save(cr);
+	cairo_rectangle(cr, fadeIn, 0, fadeOut - fadeIn, h);
+	cairo_clip(cr);
+	tape(fadeIn, fadeOut);
+	cairo_restore(cr);
+	cairo_surface_t *fade = fadeMaskOf(pango, w, h);
+	for (const auto &[x0, x1] : {std::pair{0.0, fadeIn}, std::pair{fadeOut, double(w)}}) {
+		cairo_save(cr);
+		cairo_rectangle(cr, x0, 0, x1 - x0, h);
+		cairo_clip(cr);
+		cairo_push_group(cr);
+		tape(x0, x1);
+		cairo_pop_group_to_source(cr);
+		cairo_mask_surface(cr, fade, 0, 0);
+		cairo_restore(cr);
 	}
-	cairo_pop_group_to_source(cr);
-	cairo_pattern_t *fade = cairo_pattern_create_linear(0, 0, w, 0);
-	cairo_pattern_add_color_stop_rgba(fade, 0.0, 0, 0, 0, 0);
-	cairo_pattern_add_color_stop_rgba(fade, 0.18, 0, 0, 0, 1);
-	cairo_pattern_add_color_stop_rgba(fade, 0.82, 0, 0, 0, 1);
-	cairo_pattern_add_color_stop_rgba(fade, 1.0, 0, 0, 0, 0);
-	cairo_mask(cr, fade);
-	cairo_pattern_destroy(fade);
 
 	// The reading in a box over the middle of the tape, and a pointer under it.
 	const double boxX = cx - boxW / 2, boxY = h * 0.08;
@@ -370,14 +543,24 @@ void drawGps(cairo_t *cr, PangoContext *pango, const View &view, const Style &s,
 		 w - 2 * pad - 2 * dot - h * 0.25, Align::Left, textColor(s, view));
 }
 
+std::string horizonText(const View &view)
+{
+	return view.texts[0] + "   " + view.texts[1];
+}
+
+Area horizonTextArea(PangoContext *pango, const Style &s, const View &view, int w, int h)
+{
+	const DialGeometry g = dialGeometry(w, h);
+	return textArea(pango, s, horizonText(view), 0.1 * g.side, w / 2.0, g.pad + 0.06 * g.side,
+			w - 2 * g.pad, Align::Center, w, h);
+}
+
 void drawHorizon(cairo_t *cr, PangoContext *pango, const View &view, const Style &s, int w, int h)
 {
-	const double pad = panelRadius(w, h);
-	const double side = std::min(w, h);
-	drawText(cr, pango, s, view.texts[0] + "   " + view.texts[1], 0.1 * side, w / 2.0, pad + 0.06 * side,
-		 w - 2 * pad, Align::Center, textColor(s, view));
-	const double radius = side * 0.30;
-	const double cx = w / 2.0, cy = h - pad - radius - 0.02 * side;
+	const DialGeometry g = dialGeometry(w, h);
+	const double side = g.side, radius = g.radius, cx = g.cx, cy = g.cy;
+	drawText(cr, pango, s, horizonText(view), 0.1 * side, w / 2.0, g.pad + 0.06 * side, w - 2 * g.pad,
+		 Align::Center, textColor(s, view));
 	const double roll = double(view.marks[0]) / 2 * kPi / 180;
 	const double pitch = double(view.marks[1]) / 2 * kPi / 180;
 
@@ -418,6 +601,21 @@ void drawHorizon(cairo_t *cr, PangoContext *pango, const View &view, const Style
 	cairo_stroke(cr);
 	cairo_arc(cr, cx, cy, side * 0.022, 0, 2 * kPi);
 	cairo_fill(cr);
+}
+
+void horizonAreas(PangoContext *pango, const Style &s, const View &a, const View &b, int w, int h,
+		  std::vector<Area> &out)
+{
+	if (a.texts != b.texts || a.dim != b.dim) {
+		out.push_back(horizonTextArea(pango, s, a, w, h));
+		out.push_back(horizonTextArea(pango, s, b, w, h));
+	}
+	if (a.marks != b.marks || a.dim != b.dim) {
+		// The disc, with the rim and the wings drawn over it.
+		const DialGeometry g = dialGeometry(w, h);
+		out.push_back(Area::around(g.cx - g.radius, g.cy - g.radius, g.cx + g.radius, g.cy + g.radius,
+					   std::max(1.0, g.side * 0.01) + 2, w, h));
+	}
 }
 
 } // namespace
@@ -464,7 +662,8 @@ namespace
 // back frame after frame), and laying a text out costs more than drawing it.
 struct LaidOut {
 	PangoLayout *layout;
-	double width, height, x; ///< logical extents, pixels
+	double width, height, x;	     ///< logical extents, pixels
+	double inkX0, inkY0, inkX1, inkY1; ///< ink extents from the layout's origin, pixels
 };
 
 class TextCache
@@ -512,18 +711,26 @@ private:
 		pango_layout_set_attributes(layout, attrs);
 		pango_attr_list_unref(attrs);
 		pango_layout_set_text(layout, text.c_str(), -1);
-		PangoRectangle logical;
-		pango_layout_get_extents(layout, nullptr, &logical);
+		PangoRectangle ink, logical;
+		pango_layout_get_extents(layout, &ink, &logical);
 		double width = double(logical.width) / PANGO_SCALE;
 		if (maxWidth > 0 && width > maxWidth) {
 			pango_font_description_set_absolute_size(font,
 								 sizePx * maxWidth / width * PANGO_SCALE);
 			pango_layout_set_font_description(layout, font);
-			pango_layout_get_extents(layout, nullptr, &logical);
+			pango_layout_get_extents(layout, &ink, &logical);
 			width = double(logical.width) / PANGO_SCALE;
 		}
 		pango_font_description_free(font);
-		return {layout, width, double(logical.height) / PANGO_SCALE, double(logical.x) / PANGO_SCALE};
+		const double scale = PANGO_SCALE;
+		return {layout,
+			width,
+			double(logical.height) / scale,
+			double(logical.x) / scale,
+			std::min(ink.x, logical.x) / scale,
+			std::min(ink.y, logical.y) / scale,
+			std::max(ink.x + ink.width, logical.x + logical.width) / scale,
+			std::max(ink.y + ink.height, logical.y + logical.height) / scale};
 	}
 
 	std::unordered_map<std::string, LaidOut> entries_;
@@ -541,6 +748,96 @@ TextCache &textCacheOf(PangoContext *pango)
 	return *cache;
 }
 
+// Dots drawn once per look and place within a pixel (the G-force's and the map's move by whole
+// pixels), kept on the Pango context as the texts are.
+class DotCache
+{
+public:
+	static constexpr std::size_t kMaxEntries = 16;
+
+	~DotCache() { clear(); }
+
+	void draw(cairo_t *cr, double x, double y, double r, const Rgba &fill, const Rgba &ring, double ringWidth)
+	{
+		const double ix = std::floor(x), iy = std::floor(y);
+		const Key key{r, ringWidth, x - ix, y - iy, fill, ring};
+		const Entry *entry = nullptr;
+		for (const Entry &e : entries_) {
+			if (e.key == key)
+				entry = &e;
+		}
+		if (!entry) {
+			if (entries_.size() >= kMaxEntries)
+				clear();
+			entries_.push_back(make(key));
+			entry = &entries_.back();
+		}
+		cairo_save(cr);
+		cairo_set_source_surface(cr, entry->sprite, ix - entry->half, iy - entry->half);
+		cairo_paint(cr);
+		cairo_restore(cr);
+	}
+
+	void clear() noexcept
+	{
+		for (Entry &e : entries_)
+			cairo_surface_destroy(e.sprite);
+		entries_.clear();
+	}
+
+private:
+	struct Key {
+		double r, ringWidth, fx, fy;
+		Rgba fill, ring;
+		bool operator==(const Key &) const = default;
+	};
+	struct Entry {
+		Key key;
+		cairo_surface_t *sprite;
+		int half; ///< the sprite is 2 half + 1 pixels square, the dot's pixel in its middle
+	};
+
+	static Entry make(const Key &key)
+	{
+		const int half = int(std::ceil(key.r + key.ringWidth / 2)) + 2;
+		cairo_surface_t *sprite = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 2 * half + 1, 2 * half + 1);
+		cairo_t *cr = cairo_create(sprite);
+		setColor(cr, key.fill);
+		cairo_arc(cr, half + key.fx, half + key.fy, key.r, 0, 2 * kPi);
+		cairo_fill_preserve(cr);
+		setColor(cr, key.ring);
+		cairo_set_line_width(cr, key.ringWidth);
+		cairo_stroke(cr);
+		cairo_destroy(cr);
+		cairo_surface_flush(sprite);
+		return {key, sprite, half};
+	}
+
+	std::vector<Entry> entries_;
+};
+
+DotCache &dotCacheOf(PangoContext *pango)
+{
+	static const char kKey[] = "gpmfoverlay-dot-cache";
+	auto *cache = static_cast<DotCache *>(g_object_get_data(G_OBJECT(pango), kKey));
+	if (!cache) {
+		cache = new DotCache();
+		g_object_set_data_full(G_OBJECT(pango), kKey, cache,
+				       [](gpointer data) { delete static_cast<DotCache *>(data); });
+	}
+	return *cache;
+}
+
+} // namespace
+
+namespace
+{
+
+double leftOf(const LaidOut &t, double x, Align align) noexcept
+{
+	return align == Align::Left ? x : align == Align::Right ? x - t.width : x - t.width / 2;
+}
+
 } // namespace
 
 double drawText(cairo_t *cr, PangoContext *pango, const Style &style, const std::string &text, double sizePx,
@@ -549,11 +846,87 @@ double drawText(cairo_t *cr, PangoContext *pango, const Style &style, const std:
 	if (text.empty() || sizePx < 1)
 		return 0;
 	const LaidOut &t = textCacheOf(pango).get(pango, style, text, sizePx, maxWidth);
-	const double left = align == Align::Left ? x : align == Align::Right ? x - t.width : x - t.width / 2;
-	cairo_move_to(cr, left - t.x, centreY - t.height / 2);
+	cairo_move_to(cr, leftOf(t, x, align) - t.x, centreY - t.height / 2);
 	setColor(cr, color);
 	pango_cairo_show_layout(cr, t.layout);
 	return t.width;
+}
+
+void drawDot(cairo_t *cr, PangoContext *pango, double x, double y, double r, const Rgba &fill, const Rgba &ring,
+	     double ringWidth)
+{
+	dotCacheOf(pango).draw(cr, x, y, r, fill, ring, ringWidth);
+}
+
+Area textArea(PangoContext *pango, const Style &style, const std::string &text, double sizePx, double x,
+	      double centreY, double maxWidth, Align align, int w, int h)
+{
+	if (text.empty() || sizePx < 1)
+		return {};
+	const LaidOut &t = textCacheOf(pango).get(pango, style, text, sizePx, maxWidth);
+	const double originX = leftOf(t, x, align) - t.x, originY = centreY - t.height / 2;
+	// Glyphs are antialiased (and hinted) a little past their ink extents.
+	return Area::around(originX + t.inkX0, originY + t.inkY0, originX + t.inkX1, originY + t.inkY1, 2, w, h);
+}
+
+double textWidth(PangoContext *pango, const Style &style, const std::string &text, double sizePx,
+		 double maxWidth)
+{
+	if (text.empty() || sizePx < 1)
+		return 0;
+	return textCacheOf(pango).get(pango, style, text, sizePx, maxWidth).width;
+}
+
+Area Area::around(double x0, double y0, double x1, double y1, double margin, int w, int h) noexcept
+{
+	Area a;
+	a.x0 = std::clamp(int(std::floor(x0 - margin)), 0, w);
+	a.y0 = std::clamp(int(std::floor(y0 - margin)), 0, h);
+	a.x1 = std::clamp(int(std::ceil(x1 + margin)), 0, w);
+	a.y1 = std::clamp(int(std::ceil(y1 + margin)), 0, h);
+	return a;
+}
+
+void drawStatic(cairo_t *cr, PangoContext *pango, Widget widget, const Style &style, int w, int h)
+{
+	switch (widget) {
+	case Widget::Speed:
+		drawSpeedStatic(cr, pango, style, w, h);
+		break;
+	case Widget::GForce:
+		drawGForceStatic(cr, pango, style, w, h);
+		break;
+	case Widget::Altitude:
+		drawAltitudeStatic(cr, pango, style, w, h);
+		break;
+	default:
+		// The others move as a whole (heading, horizon) or change rarely (time, GPS).
+		break;
+	}
+}
+
+bool changedAreas(PangoContext *pango, Widget widget, const View &before, const View &after,
+		  const Style &style, int w, int h, std::vector<Area> &out)
+{
+	switch (widget) {
+	case Widget::Speed:
+		speedAreas(pango, style, before, after, w, h, out);
+		return true;
+	case Widget::GForce:
+		gforceAreas(pango, style, before, after, w, h, out);
+		return true;
+	case Widget::Altitude:
+		if (before.texts != after.texts || before.dim != after.dim) {
+			out.push_back(altitudeArea(pango, style, before, w, h));
+			out.push_back(altitudeArea(pango, style, after, w, h));
+		}
+		return true;
+	case Widget::Horizon:
+		horizonAreas(pango, style, before, after, w, h, out);
+		return true;
+	default:
+		return false;
+	}
 }
 
 View viewOf(Widget widget, const FrameValues &values, const Extremes &extremes, const Style &style, int w,

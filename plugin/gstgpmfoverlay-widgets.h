@@ -62,13 +62,33 @@ struct Extremes {
 	void reset() noexcept { *this = {}; }
 };
 
+/// A rectangle of a widget's box, in pixels: [x0, x1) × [y0, y1).
+struct Area {
+	int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+
+	bool empty() const noexcept { return x1 <= x0 || y1 <= y0; }
+	/// Rounded out to whole pixels, `margin` pixels added on each side, clipped to w × h.
+	static Area around(double x0, double y0, double x1, double y1, double margin, int w, int h) noexcept;
+	bool operator==(const Area &) const = default;
+};
+
 /// The view of every widget but the map (gstgpmfoverlay-map.h), for a box of w × h pixels.
 View viewOf(Widget widget, const FrameValues &values, const Extremes &extremes, const Style &style, int w,
 	    int h);
 
-/// Draws the widget's view into an ARGB surface of w × h pixels holding its panel (drawPanel()).
+/// Draws what the widget shows whatever its view (labels, scales) over its panel: the layer the
+/// dashboard keeps and draws each view over (every widget but the map).
+void drawStatic(cairo_t *cr, PangoContext *pango, Widget widget, const Style &style, int w, int h);
+
+/// Draws the widget's view over its static layer (drawPanel(), then drawStatic()), in a surface
+/// of w × h pixels. Drawn clipped to changedAreas(), it gives the pixels of a whole drawing there.
 void drawWidget(cairo_t *cr, PangoContext *pango, Widget widget, const View &view, const Style &style, int w,
 		int h);
+
+/// Where the drawings of two views of the widget differ (every widget but the map): false when
+/// that is the whole box, else the areas in `out`.
+bool changedAreas(PangoContext *pango, Widget widget, const View &before, const View &after,
+		  const Style &style, int w, int h, std::vector<Area> &out);
 
 /* Helpers shared with the map. */
 
@@ -84,5 +104,16 @@ enum class Align { Left, Center, Right };
 /// by `align` at x, vertically centred on `centreY`. Returns the width drawn.
 double drawText(cairo_t *cr, PangoContext *pango, const Style &style, const std::string &text, double sizePx,
 		double x, double centreY, double maxWidth, Align align, const Rgba &color);
+/// A disc of radius r filled with `fill`, ringed with `ring` (a stroke `ringWidth` wide on its
+/// edge), centred on x, y. Drawn once per look and place within a pixel, then copied: moving
+/// dots cost a copy of a few pixels.
+void drawDot(cairo_t *cr, PangoContext *pango, double x, double y, double r, const Rgba &fill, const Rgba &ring,
+	     double ringWidth);
+/// The pixels drawText() with these arguments may touch, within a box of w × h.
+Area textArea(PangoContext *pango, const Style &style, const std::string &text, double sizePx, double x,
+	      double centreY, double maxWidth, Align align, int w, int h);
+/// The width drawText() returns, without drawing.
+double textWidth(PangoContext *pango, const Style &style, const std::string &text, double sizePx,
+		 double maxWidth);
 
 } // namespace gpmf::overlay

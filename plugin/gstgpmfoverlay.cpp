@@ -36,14 +36,16 @@
  * widgets with a short text: `speed:x=0.05,y=0.8,w=0.2,h=0.15;map:hide`, or
  * `all:hide;speed;gforce` (see the property; docs/overlay.md has the details).
  *
- * Each widget is drawn with Cairo and Pango into its own rectangle, again only when what it
- * shows changes (a new digit, a dot moved by a pixel). When downstream accepts it (the
- * `meta:GstVideoOverlayComposition` caps feature and the meta in its ALLOCATION answer, as
- * glimagesink does), the dashboard goes downstream as a #GstVideoOverlayCompositionMeta and the
- * pixels are left alone; otherwise it is blended into the frame: I420, YV12, NV12, NV21 and
- * 32-bit RGB through a fast path (each drawing converted once to the frame's colour space),
- * every other format of the pad templates (8 to 16-bit YUV and RGB: YUY2, UYVY, v210, P010...)
- * with GStreamer's gst_video_blend() on a window of the frame around each widget.
+ * Each widget is drawn with Cairo and Pango into a canvas of its own, again only when what it
+ * shows changes (a new digit, a dot moved by a pixel) and only where it changed. When
+ * downstream accepts it (the `meta:GstVideoOverlayComposition` caps feature and the meta in its
+ * ALLOCATION answer, as glimagesink does), the dashboard goes downstream as a
+ * #GstVideoOverlayCompositionMeta and the pixels are left alone; otherwise it is blended into the
+ * frame: I420, YV12, NV12, NV21 and 32-bit RGB through a fast path (what was redrawn converted
+ * once to the frame's colour space), every other format of the pad templates (8 to 16-bit YUV
+ * and RGB: YUY2, UYVY, v210, P010...) with GStreamer's gst_video_blend() on a window of the frame
+ * around each widget. A frame whose memory is shared (a decoder's reference frame) is copied,
+ * a band at a time, each band blended while in the cache.
  *
  * Frames without a #GstGpmfMeta pass through untouched: no dashboard, not even the last one, so
  * video before the telemetry starts or after it ends is never covered by stale values.
@@ -488,13 +490,15 @@ static GstFlowReturn gst_gpmf_overlay_draw(GstGpmfOverlay *self, GstBuffer *buff
 	GstClockTime duration = GST_BUFFER_DURATION(buffer);
 	if (!GST_CLOCK_TIME_IS_VALID(duration) && st.info.fps_n > 0)
 		duration = gst_util_uint64_scale_int(GST_SECOND, st.info.fps_d, st.info.fps_n);
-	GstVideoOverlayComposition *composition = st.dashboard.render(
-	    meta, duration, st.layout, GST_VIDEO_INFO_WIDTH(&st.info), GST_VIDEO_INFO_HEIGHT(&st.info));
-	if (!composition)
+	if (!st.dashboard.update(meta, duration, st.layout, GST_VIDEO_INFO_WIDTH(&st.info),
+				 GST_VIDEO_INFO_HEIGHT(&st.info)))
 		return GST_FLOW_OK;
 
 	GstVideoOverlayCompositionMeta *upstream = gst_buffer_get_video_overlay_composition_meta(buffer);
 	if (st.attach) {
+		GstVideoOverlayComposition *composition = st.dashboard.composition();
+		if (!composition)
+			return GST_FLOW_OK;
 		if (upstream) {
 			// Another overlay's rectangles first, ours on top, in one composition.
 			GstVideoOverlayComposition *merged =
@@ -511,12 +515,47 @@ static GstFlowReturn gst_gpmf_overlay_draw(GstGpmfOverlay *self, GstBuffer *buff
 		return GST_FLOW_OK;
 	}
 
+	// A decoder's frame is often still one of its references (its memory shared): mapping it for
+	// writing would copy it whole, then the blending would read the copy again. Copied here
+	// instead, a band at a time, blended while the band is in the cache.
+	GstMemory *shared = nullptr;
+	GstMapInfo source;
+	if (!upstream && gst_buffer_n_memory(buffer) == 1 &&
+	    ov::PreparedPixels::handles(GST_VIDEO_INFO_FORMAT(&st.info))) {
+		GstMemory *memory = gst_buffer_peek_memory(buffer, 0);
+		if (!gst_mini_object_is_writable(GST_MINI_OBJECT_CAST(memory)) &&
+		    gst_memory_map(memory, &source, GST_MAP_READ)) {
+			GstAllocationParams params;
+			gst_allocation_params_init(&params);
+			params.align = 63;
+			GstMemory *fresh = gst_allocator_alloc(nullptr, source.size, &params);
+			if (fresh) {
+				shared = gst_memory_ref(memory);
+				gst_buffer_replace_all_memory(buffer, fresh);
+			} else {
+				gst_memory_unmap(memory, &source);
+			}
+		}
+	}
 	GstVideoFrame frame;
 	if (!gst_video_frame_map(&frame, &st.info, buffer, GST_MAP_READWRITE)) {
-		gst_video_overlay_composition_unref(composition);
+		if (shared) {
+			gst_memory_unmap(shared, &source);
+			gst_memory_unref(shared);
+		}
 		GST_ELEMENT_ERROR(self, STREAM, FAILED, ("Could not write the dashboard into the frame"),
 				  ("cannot map the buffer for writing"));
 		return GST_FLOW_ERROR;
+	}
+	if (shared) {
+		const bool ok = st.dashboard.copyAndBlend(&frame, source);
+		gst_video_frame_unmap(&frame);
+		gst_memory_unmap(shared, &source);
+		gst_memory_unref(shared);
+		if (!ok)
+			GST_WARNING_OBJECT(self, "the blender does not handle %s frames",
+					   gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&st.info)));
+		return GST_FLOW_OK;
 	}
 	bool ok = true;
 	if (upstream) {
@@ -526,7 +565,6 @@ static GstFlowReturn gst_gpmf_overlay_draw(GstGpmfOverlay *self, GstBuffer *buff
 	}
 	ok = st.dashboard.blend(&frame) && ok;
 	gst_video_frame_unmap(&frame);
-	gst_video_overlay_composition_unref(composition);
 	if (!ok)
 		GST_WARNING_OBJECT(self, "the blender does not handle %s frames",
 				   gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&st.info)));

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -607,6 +608,34 @@ TEST_F(OverlayTest, EveryRawFormatGivesTheSamePicture)
 	}
 }
 
+TEST_F(OverlayTest, FramesSharedWithTheDecoderAreCopiedNotWrittenOver)
+{
+	// A decoder keeps its reference frames: their memory, shared with the frame pushed, must
+	// not get the dashboard, and the frame must get the same picture as a frame of its own.
+	for (const char *format : {"I420", "NV12", "BGRx", "RGBA"}) {
+		SCOPED_TRACE(format);
+		const GstVideoFormat videoFormat = gst_video_format_from_string(format);
+		const MetaValues meta;
+		start(format);
+		GstBuffer *own = pushFrame(pattern(), videoFormat, &meta);
+		const Image expected = imageOf(own, videoFormat);
+		gst_buffer_unref(own);
+
+		GstBuffer *frame = frameOf(pattern(), videoFormat);
+		addMeta(frame, meta);
+		GstBuffer *reference = gst_buffer_copy(frame); // shares the memory
+		const Image before = imageOf(reference, videoFormat);
+		GstBuffer *out = gst_harness_push_and_pull(h_, frame);
+		ASSERT_NE(out, nullptr);
+		EXPECT_EQ(changedOutside(expected, imageOf(out, videoFormat), {}), 0);
+		EXPECT_EQ(imageOf(reference, videoFormat).rgba, before.rgba);
+		gst_buffer_unref(out);
+		gst_buffer_unref(reference);
+		gst_harness_teardown(h_);
+		h_ = nullptr;
+	}
+}
+
 TEST_F(OverlayTest, DownstreamThatTakesTheMetaGetsItAndUntouchedPixels)
 {
 	start("I420", nullptr, true);
@@ -808,9 +837,9 @@ private:
 	std::filesystem::path path_;
 };
 
-TEST_F(OverlayTest, RouteFileDrawsTheWholeRoute)
+/// A loop of 40 points, 2 s apart from 18:15:00 UTC, as gpmf2json --geojson writes them.
+std::string loopRoute()
 {
-	// A loop of 40 points, 2 s apart, as gpmf2json --geojson writes them.
 	std::string text = "{\"type\":\"FeatureCollection\",\"name\":\"test\",\"features\":[\n";
 	for (int i = 0; i < 40; i++) {
 		const double t = i * 2 * M_PI / 40;
@@ -824,7 +853,12 @@ TEST_F(OverlayTest, RouteFileDrawsTheWholeRoute)
 		text += feature;
 	}
 	text += "]}\n";
-	RouteFile route(text);
+	return text;
+}
+
+TEST_F(OverlayTest, RouteFileDrawsTheWholeRoute)
+{
+	RouteFile route(loopRoute());
 	const std::vector<PixelBox> boxes = boxesOf("all:hide;map");
 	auto mapDrawn = [&](const char *routeFile) {
 		// The route is read when the element starts, which the harness does at once.
@@ -850,6 +884,73 @@ TEST_F(OverlayTest, RouteFileDrawsTheWholeRoute)
 	// The route's line: many more pixels than the track's one point.
 	const Image panel = trackOnly;
 	EXPECT_GT(changedIn(panel, withRoute, boxes[0], 24), 200);
+}
+
+TEST_F(OverlayTest, RedrawingOnlyWhatChangedGivesTheWholeDrawing)
+{
+	// Widgets are redrawn where their view changed only; after a ride of small changes, the
+	// dashboard must be what a dashboard drawn at once shows. Nothing here depends on history
+	// but the maximum speed (frame 0 sets it for both): the acceleration is constant (the
+	// G-force filter stays put) and the map follows a route file (no track).
+	RouteFile route(loopRoute());
+	auto ride = [](int i) {
+		MetaValues v;
+		v.speed = i == 0 ? 20 : 8 + 0.31 * i;
+		v.alt = 400 + 0.7 * i;
+		v.course = 40 + 2.3 * i;
+		v.gravity[0] = 0.1 + 0.02 * i;
+		v.gravity[2] = 0.05 + 0.013 * i;
+		// Along the route, which has a point every 2 s.
+		const double t = i / 2.0 * 2 * M_PI / 40;
+		v.lat = 33.1268 + 0.003 * std::cos(t);
+		v.lon = -117.3274 + 0.004 * std::sin(t);
+		return v;
+	};
+	constexpr int kFrames = 30;
+	for (const char *format : {"RGBA", "I420"}) {
+		SCOPED_TRACE(format);
+		const GstVideoFormat videoFormat = gst_video_format_from_string(format);
+		auto lastFrame = [&](const std::vector<int> &frames) {
+			GstElement *element = gst_element_factory_make("gpmfoverlay", nullptr);
+			g_object_set(element, "route-file", route.path().c_str(), nullptr);
+			h_ = gst_harness_new_with_element(element, "sink", "src");
+			gst_object_unref(element);
+			gst_harness_set_caps_str(h_, capsFor(format).c_str(), capsFor(format).c_str());
+			Image image;
+			for (int i : frames) {
+				const MetaValues meta = ride(i);
+				char utc[40];
+				std::snprintf(utc, sizeof utc, "2019-05-06T18:15:%02d.000Z", i);
+				MetaValues withTime = meta;
+				withTime.utc = utc;
+				GstBuffer *out = pushFrame(pattern(), videoFormat, &withTime,
+							   GstClockTime(i) * GST_SECOND / 30);
+				if (i == frames.back())
+					image = imageOf(out, videoFormat);
+				gst_buffer_unref(out);
+			}
+			gst_harness_teardown(h_);
+			h_ = nullptr;
+			return image;
+		};
+		std::vector<int> all(kFrames);
+		std::iota(all.begin(), all.end(), 0);
+		const Image step = lastFrame(all);
+		const Image once = lastFrame({0, kFrames - 1});
+		const Image first = lastFrame({0});
+		// The ride moved every widget but the GPS fix.
+		const std::vector<PixelBox> boxes = boxesOf("");
+		for (const PixelBox &box : boxes) {
+			if (box.widget != ov::Widget::Gps) {
+				EXPECT_GT(changedIn(first, step, box), 0) << ov::widgetName(box.widget);
+			}
+		}
+		// The same pixels but for a few on the map's line, a few levels off: Cairo antialiases a
+		// line redrawn within a rectangle a little differently from the whole line.
+		EXPECT_LE(changedOutside(step, once, {}), 8);
+		const PixelBox whole{ov::Widget::Map, 0, 0, kWidth, kHeight};
+		EXPECT_EQ(changedIn(step, once, whole, 6), 0);
+	}
 }
 
 TEST_F(OverlayTest, UnreadableRouteFileStopsTheStart)
