@@ -575,6 +575,29 @@ void forEachDeviceProperty(const Device &d, F f)
 	}
 }
 
+// "setting_names": what each settings key the documentation lists is, once per key
+// ({"ZOOM":"Zoom",...}), so that a reader need not know GoPro's FourCCs.
+void writeSettingNames(JsonWriter &w, const std::vector<Device> &settings)
+{
+	std::vector<FourCC> named;
+	w.key("setting_names");
+	w.beginObject();
+	const auto name = [&](FourCC key) {
+		const std::string_view text = settingName(key);
+		if (text.empty() || std::find(named.begin(), named.end(), key) != named.end())
+			return;
+		named.push_back(key);
+		w.key(KeyText(key).view());
+		w.string(text);
+	};
+	for (const Device &d : settings) {
+		for (const Stream &s : d.streams)
+			name(s.key);
+		forEachDeviceProperty(d, [&name](const Property &p) { name(p.key); });
+	}
+	w.endObject();
+}
+
 // The device's metadata KLVs.
 void writeDeviceProperties(JsonWriter &w, const Device &d)
 {
@@ -982,6 +1005,7 @@ void writeHeaderRecord(std::string &out, const Header &header)
 
 	w.key("settings");
 	writeDevices(w, header.settings, Window(RecordWindow{}));
+	writeSettingNames(w, header.settings);
 
 	w.key("atoms");
 	w.beginObject();

@@ -296,7 +296,7 @@ TEST(Info, NamesTheNewerCamerasSettingsInTextAndJson)
 
 	const Result json = run({ "--info", "--format", "json", "GX010001.MP4" }, dir.path());
 	ASSERT_EQ(json.status, 0) << json.err;
-	const Json names = Json::parse(json.out)["setting_names"];
+	const Json names = Json::parse(json.out)["header"]["setting_names"];
 	EXPECT_EQ(names["ZOOM"].string(), "Digital zoom level");
 	EXPECT_EQ(names["LPID"].string(), "Lens model");
 	EXPECT_EQ(names["FOCL"].string(), "Lens focal length (mm)");

@@ -869,6 +869,13 @@ TEST(HeaderRecord, SettingsAtomsAndDiagnostics)
 	EXPECT_FALSE(json_object_has_member(objectAt(samples, 0), "t")) << "settings have no times";
 	EXPECT_DOUBLE_EQ(json_object_get_double_member(objectAt(samples, 0), "v"), 118.2);
 
+	// Each documented key named once, streams' keys first, then the device's.
+	JsonObject *names = json_object_get_object_member(r.root(), "setting_names");
+	ASSERT_NE(names, nullptr);
+	EXPECT_STREQ(json_object_get_string_member(names, "ZFOV"), "Diagonal field of view (degrees)");
+	EXPECT_STREQ(json_object_get_string_member(names, "FMWR"), "Firmware version");
+	EXPECT_LT(r.text().find("\"ZFOV\":\"Diagonal"), r.text().find("\"FMWR\":\"Firmware"));
+
 	JsonObject *atoms = json_object_get_object_member(r.root(), "atoms");
 	EXPECT_STREQ(json_object_get_string_member(atoms, "SETT"), "1080p60");
 	EXPECT_STREQ(json_object_get_string_member(atoms, "AMBA"), "mode 2");
@@ -888,6 +895,7 @@ TEST(HeaderRecord, EmptyHeaderStillHasItsLists)
 	EXPECT_FALSE(json_object_has_member(r.root(), "camera"));
 	EXPECT_EQ(json_array_get_length(arrayOf(r.root(), "hilights")), 0u);
 	EXPECT_EQ(json_array_get_length(arrayOf(r.root(), "settings")), 0u);
+	EXPECT_EQ(json_object_get_size(json_object_get_object_member(r.root(), "setting_names")), 0u);
 	EXPECT_EQ(json_object_get_size(json_object_get_object_member(r.root(), "atoms")), 0u);
 	EXPECT_FALSE(json_object_has_member(r.root(), "diagnostics"));
 }

@@ -277,29 +277,6 @@ private:
 		} else {
 			w.null();
 		}
-		// What each settings key of the header is (the documentation's names), once per key.
-		std::vector<std::pair<std::string, std::string_view>> names;
-		const auto name = [&names](const std::string &key) {
-			const auto fourcc = gpmf::FourCC::fromString(key);
-			const std::string_view text = fourcc ? gpmf::settingName(*fourcc) : std::string_view();
-			if (!text.empty() && std::none_of(names.begin(), names.end(), [&](const auto &n) { return n.first == key; }))
-				names.emplace_back(key, text);
-		};
-		for (const gpmf::Device &dev : header_.settings) {
-			for (const gpmf::Stream &stream : dev.streams)
-				name(stream.key.str());
-			for (const auto &[key, value] : gpmf::deviceMetadataTexts(dev))
-				name(key);
-		}
-		if (!names.empty()) {
-			w.key("setting_names");
-			w.beginObject();
-			for (const auto &[key, text] : names) {
-				w.key(key);
-				w.string(text);
-			}
-			w.endObject();
-		}
 		gpmf::writeSummaryMembers(w, summary, [this](gpmf::JsonWriter &stream, const gpmf::StreamSummary &s) {
 			const auto *units = unitsOf(s);
 			if (!units)
