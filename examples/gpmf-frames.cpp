@@ -93,16 +93,28 @@ int main(int argc, char **argv)
 	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
 
 	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	GstBus *bus = gst_element_get_bus(pipeline);
 	guint frames = 0;
-	while (GstSample *sample = gst_app_sink_pull_sample(GST_APP_SINK(sink))) {
+	GstMessage *message = nullptr;
+	for (;;) {
+		// A pipeline that fails (a cut file) never ends the appsink's stream: look at the bus
+		// between frames rather than wait for a sample that will not come.
+		GstSample *sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), GST_SECOND / 10);
+		if (!sample) {
+			message = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
+			if (message || gst_app_sink_is_eos(GST_APP_SINK(sink)))
+				break;
+			continue;
+		}
 		printFrame(gst_sample_get_buffer(sample), record);
 		gst_sample_unref(sample);
 		frames++;
 	}
 
 	int status = 0;
-	GstBus *bus = gst_element_get_bus(pipeline);
-	if (GstMessage *message = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR)) {
+	if (!message)
+		message = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
+	if (message) {
 		gchar *debug = nullptr;
 		gst_message_parse_error(message, &error, &debug);
 		std::fprintf(stderr, "error: %s (%s)\n", error->message, debug ? debug : "");

@@ -12,6 +12,7 @@ of faces the camera saw. The telemetry is read from the frame itself, a GstCusto
 """
 
 import argparse
+import os
 import sys
 
 import gi
@@ -45,11 +46,18 @@ def main():
     sink = pipeline.get_by_name("sink")
 
     pipeline.set_state(Gst.State.PLAYING)
+    bus = pipeline.get_bus()
     frames = 0
+    message = None
     while True:
-        sample = sink.emit("pull-sample")
+        # A pipeline that fails (a cut file) never ends the appsink's stream: look at the bus
+        # between frames rather than wait for a sample that will not come.
+        sample = sink.emit("try-pull-sample", Gst.SECOND // 10)
         if sample is None:
-            break  # EOS (or an error, reported below)
+            message = bus.pop_filtered(Gst.MessageType.ERROR)
+            if message or sink.get_property("eos"):
+                break
+            continue
         buffer = sample.get_buffer()
         frames += 1
         time = buffer.pts / Gst.SECOND
@@ -69,7 +77,7 @@ def main():
         if args.record and s.has_field("record"):
             print(s.get_string("record"))
 
-    message = pipeline.get_bus().pop_filtered(Gst.MessageType.ERROR)
+    message = message or bus.pop_filtered(Gst.MessageType.ERROR)
     pipeline.set_state(Gst.State.NULL)
     if message:
         error, debug = message.parse_error()
@@ -78,4 +86,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
