@@ -130,37 +130,64 @@ protected:
 		std::filesystem::remove_all(dir_, ignored);
 	}
 
+	// The first `percent` % of each sample, for every percent of kPercents.
+	std::vector<std::filesystem::path> cutSamples()
+	{
+		std::vector<std::filesystem::path> cuts;
+		for (const char *name : kSamples) {
+			const std::filesystem::path sample = samplesDir() / name;
+			if (!std::filesystem::exists(sample)) {
+				if (underCi())
+					ADD_FAILURE() << "sample missing under CI: " << sample;
+				else
+					std::cout << "[  SKIPPED ] sample not found: " << sample
+						  << " (set GPMF_SAMPLES_DIR or -Dsamples_dir)\n";
+				continue;
+			}
+			const std::vector<std::uint8_t> bytes = readFile(sample);
+			for (int percent : kPercents) {
+				const std::filesystem::path cut =
+				    dir_ / (std::filesystem::path(name).stem().string() + "-" + std::to_string(percent) + ".mp4");
+				std::ofstream out(cut, std::ios::binary);
+				out.write(reinterpret_cast<const char *>(bytes.data()),
+					  std::streamsize(bytes.size() * std::size_t(percent) / 100));
+				EXPECT_TRUE(out.good()) << cut;
+				cuts.push_back(cut);
+			}
+		}
+		return cuts;
+	}
+
 	std::filesystem::path dir_;
 };
+
+// Plays each description `rounds` times; every run must end (EOS or error) and stop.
+void expectNoHang(const std::vector<std::string> &descriptions, std::size_t rounds)
+{
+	std::size_t runs = 0, eos = 0, errors = 0, hangs = 0;
+	for (std::size_t round = 0; round < rounds; round++) {
+		for (const std::string &description : descriptions) {
+			const Outcome run = play(description);
+			runs++;
+			eos += run.end == End::Eos;
+			errors += run.end == End::Error;
+			if (run.end == End::Hang) {
+				hangs++;
+				ADD_FAILURE() << "hung (" << run.what << "): " << description;
+			}
+		}
+	}
+	std::cout << "[   INFO   ] " << runs << " runs: " << eos << " EOS, " << errors << " errors, " << hangs
+		  << " hangs\n";
+	EXPECT_EQ(hangs, 0u);
+}
 
 TEST_F(HangTest, CutMp4sEndWithEosOrErrorAndStop)
 {
 	if (!haveElement("qtdemux") || !haveElement("gpmfparse"))
 		GTEST_SKIP() << "qtdemux or gpmfparse missing";
 
-	// The first `percent` % of each sample.
-	std::vector<std::filesystem::path> cuts;
-	for (const char *name : kSamples) {
-		const std::filesystem::path sample = samplesDir() / name;
-		if (!std::filesystem::exists(sample)) {
-			if (underCi())
-				ADD_FAILURE() << "sample missing under CI: " << sample;
-			else
-				std::cout << "[  SKIPPED ] sample not found: " << sample
-					  << " (set GPMF_SAMPLES_DIR or -Dsamples_dir)\n";
-			continue;
-		}
-		const std::vector<std::uint8_t> bytes = readFile(sample);
-		for (int percent : kPercents) {
-			const std::filesystem::path cut =
-			    dir_ / (std::filesystem::path(name).stem().string() + "-" + std::to_string(percent) + ".mp4");
-			std::ofstream out(cut, std::ios::binary);
-			out.write(reinterpret_cast<const char *>(bytes.data()),
-				  std::streamsize(bytes.size() * std::size_t(percent) / 100));
-			ASSERT_TRUE(out.good()) << cut;
-			cuts.push_back(cut);
-		}
-	}
+	const std::vector<std::filesystem::path> cuts = cutSamples();
 	if (cuts.empty())
 		GTEST_SKIP() << "no sample MP4 in " << samplesDir();
 
@@ -189,6 +216,28 @@ TEST_F(HangTest, CutMp4sEndWithEosOrErrorAndStop)
 	RecordProperty("hangs", int(hangs));
 	EXPECT_GE(runs, kMinRuns);
 	EXPECT_EQ(hangs, 0u);
+}
+
+// gpmfattach holds frames for their telemetry, and the dashboard decodes and draws: the same
+// cuts through both, with the telemetry on its own queue as the docs show.
+TEST_F(HangTest, CutMp4sThroughGpmfattachAndTheDashboardEndAndStop)
+{
+	for (const char *element : {"qtdemux", "gpmfattach", "gpmfoverlay", "decodebin", "videoconvert"})
+		if (!haveElement(element))
+			GTEST_SKIP() << element << " missing";
+
+	const std::vector<std::filesystem::path> cuts = cutSamples();
+	if (cuts.empty())
+		GTEST_SKIP() << "no sample MP4 in " << samplesDir();
+	std::vector<std::string> encoded, dashboard;
+	for (const std::filesystem::path &cut : cuts) {
+		const std::string src = "filesrc location=\"" + cut.string() + "\" ! qtdemux name=d ";
+		encoded.push_back(src + "d.video_0 ! queue ! gpmfattach name=a ! fakesink d.meta_0 ! queue ! a.gpmf");
+		dashboard.push_back(src + "d.video_0 ! queue ! decodebin ! videoconvert ! gpmfattach name=a ! "
+					  "gpmfoverlay ! fakesink d.meta_0 ! queue ! a.gpmf");
+	}
+	expectNoHang(encoded, 4);   // 84 runs
+	expectNoHang(dashboard, 1); // 21 runs, each decoding up to a whole sample
 }
 
 } // namespace
