@@ -160,7 +160,7 @@ char *writeQuotedUtc(char *p, std::int64_t ms) noexcept
 // ,"local":"2017-04-17T10:31:03.055-07:00" (kLocalChars at most) for a utcMilliseconds()
 // result and a time zone in minutes east of UTC: the same instant as writeQuotedUtc() writes,
 // on the camera's clock.
-constexpr std::size_t kLocalChars = 10 + detail::kUtcTextSize + 5;
+constexpr std::size_t kLocalChars = 10 + (detail::kUtcTextSize - 1) + 6 + 1; // its Z becomes +hh:mm
 char *writeLocalMember(char *p, std::int64_t ms, int minutes) noexcept
 {
 	std::memcpy(p, ",\"local\":\"", 10);

@@ -242,15 +242,22 @@ protected:
 		}
 	}
 
-	// Both pads linked (or only the video's), not live unless asked.
+	// Both pads linked (or only the video's), not live unless asked. Liveness is set before the
+	// element is added: a harness answers latency queries as live until told otherwise, and
+	// GstAggregator may ask as soon as it starts.
 	void start(bool linkGpmf = true, bool live = false)
 	{
-		video_ = gst_harness_new_with_element(element_, "video", "src");
+		static GstStaticPadTemplate any = GST_STATIC_PAD_TEMPLATE("any", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+		static GstStaticPadTemplate anySink =
+		    GST_STATIC_PAD_TEMPLATE("any", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+		video_ = gst_harness_new_empty();
 		gst_harness_set_live(video_, live);
+		gst_harness_add_element_full(video_, element_, &any, "video", &anySink, "src");
 		gst_harness_set_src_caps_str(video_, kVideoCaps);
 		if (linkGpmf) {
-			gpmf_ = gst_harness_new_with_element(element_, "gpmf", nullptr);
+			gpmf_ = gst_harness_new_empty();
 			gst_harness_set_live(gpmf_, live);
+			gst_harness_add_element_full(gpmf_, element_, &any, "gpmf", &anySink, nullptr);
 			gst_harness_set_src_caps_str(gpmf_, "meta/x-gst-fourcc-gpmd");
 		}
 	}
