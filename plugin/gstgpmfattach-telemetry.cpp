@@ -193,7 +193,7 @@ struct Telemetry::Stored {
 	PayloadRecordWriter records;
 	bool recordsReady = false;
 
-	const PayloadRecordWriter &recordWriter()
+	PayloadRecordWriter &recordWriter()
 	{
 		if (!std::exchange(recordsReady, true))
 			records.reset(payload);

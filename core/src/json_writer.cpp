@@ -46,6 +46,9 @@ __extension__ typedef unsigned __int128 Uint128;
 
 constexpr int kMinQ = -1074; // binary exponent of the subnormals
 constexpr std::uint64_t kMinC = std::uint64_t(1) << 52; // the hidden bit
+// The same for floats: their intervals are narrower, so the double's table serves them too.
+constexpr int kFloatMinQ = -149;
+constexpr std::uint64_t kFloatMinC = std::uint64_t(1) << 23;
 constexpr int kMinK = -324; // floorLog10Pow2(kMinQ)
 constexpr int kMaxK = 292;  // floorLog10Pow2(971), 971 being the largest binary exponent
 constexpr std::uint64_t kMask63 = (std::uint64_t(1) << 63) - 1;
@@ -154,16 +157,16 @@ inline std::uint64_t roundToOdd(const G &g, std::uint64_t cp)
 	return vbp | (((z & kMask63) + kMask63) >> 63);
 }
 
-// The shortest decimal f * 10^e that rounds to c * 2^q (a normal double); the closest one on
-// ties, then the even one.
-void toDecimal(int q, std::uint64_t c, std::uint64_t &f, int &e)
+// The shortest decimal f * 10^e that rounds to c * 2^q (a normal double, or with the float's
+// hidden bit and least exponent a normal float); the closest one on ties, then the even one.
+void toDecimal(int q, std::uint64_t c, std::uint64_t &f, int &e, std::uint64_t minC = kMinC, int minQ = kMinQ)
 {
 	const std::uint64_t out = c & 1; // an even significand keeps the interval bounds
 	const std::uint64_t cb = c << 2;
 	const std::uint64_t cbr = cb + 2;
 	std::uint64_t cbl;
 	int k;
-	if (c != kMinC || q == kMinQ) {
+	if (c != minC || q == minQ) {
 		cbl = cb - 2;
 		k = floorLog10Pow2(q);
 	} else {
@@ -417,7 +420,15 @@ char *detail::writeJsonFloat(char *p, float v) noexcept
 		return writeJsonNumber(p, wide); // null, or an integer
 	std::uint64_t f;
 	int e;
-	shortest::decimalFromLibrary(v, f, e);
+#ifdef GPMF_HAVE_SCHUBFACH
+	const auto bits = std::bit_cast<std::uint32_t>(v);
+	if (const int biasedExponent = int(bits >> 23) & 0xff; biasedExponent != 0) {
+		const std::uint64_t c = (bits & (shortest::kFloatMinC - 1)) | shortest::kFloatMinC;
+		shortest::toDecimal(biasedExponent - 150, c, f, e, shortest::kFloatMinC, shortest::kFloatMinQ);
+		return shortest::writeDecimal(p, bits >> 31, f, e);
+	}
+#endif
+	shortest::decimalFromLibrary(v, f, e); // subnormals, as for doubles
 	return shortest::writeDecimal(p, std::signbit(v), f, e);
 }
 
@@ -459,6 +470,21 @@ void appendJsonString(std::string &out, std::string_view s)
 	std::size_t run = 0; // start of the pending run of bytes copied as they are
 	std::size_t i = 0;
 	while (i < n) {
+		// Eight bytes at a time while none needs a look (control, quote, backslash, non-ASCII):
+		// names, units and keys are plain ASCII.
+		constexpr std::uint64_t kOnes = 0x0101010101010101, kHighs = 0x8080808080808080;
+		auto hasZeroByte = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+		while (i + 8 <= n) {
+			std::uint64_t w;
+			std::memcpy(&w, p + i, 8);
+			const std::uint64_t special = (w & kHighs) | ((w - kOnes * 0x20) & ~w & kHighs) |
+						      hasZeroByte(w ^ (kOnes * '"')) | hasZeroByte(w ^ (kOnes * '\\'));
+			if (special)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		const unsigned char c = p[i];
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
 			i++;

@@ -480,6 +480,16 @@ void writeSampleObjects(std::string &text, const Stream &s, const Window &win, S
 	out.flush();
 }
 
+// "key":["text",...]
+void writeStringArray(JsonWriter &w, std::string_view key, const std::vector<std::string> &texts)
+{
+	w.key(key);
+	w.beginArray();
+	for (const std::string &text : texts)
+		w.string(text);
+	w.endArray();
+}
+
 // "fourcc", "name", "units" and "fields".
 void writeStreamNames(JsonWriter &w, const Stream &s)
 {
@@ -487,18 +497,9 @@ void writeStreamNames(JsonWriter &w, const Stream &s)
 	w.string(KeyText(s.key).view());
 	w.key("name");
 	w.string(s.name);
-	w.key("units");
-	w.beginArray();
-	for (const std::string &u : s.units)
-		w.string(u);
-	w.endArray();
-	if (!s.fields.empty()) {
-		w.key("fields");
-		w.beginArray();
-		for (const std::string &f : s.fields)
-			w.string(f);
-		w.endArray();
-	}
+	writeStringArray(w, "units", s.units);
+	if (!s.fields.empty())
+		writeStringArray(w, "fields", s.fields);
 }
 
 void writeStreamRate(JsonWriter &w, const Stream &s)
@@ -800,8 +801,9 @@ bool windowHasSamples(const Payload &payload, const RecordWindow &window)
 
 namespace {
 
-// A payload record up to the inside of its "devices" array.
-void writePayloadHead(JsonWriter &w, const Payload &payload, const RecordWindow &window, const Window &win)
+// A payload record up to the inside of its "devices" array, laid out in one buffer: a record per
+// video frame (gpmfattach) writes this for every frame.
+void appendPayloadHead(std::string &out, const Payload &payload, const RecordWindow &window, const Window &win)
 {
 	double pts = payload.pts;
 	double duration = payload.duration;
@@ -814,37 +816,43 @@ void writePayloadHead(JsonWriter &w, const Payload &payload, const RecordWindow 
 		duration = std::isfinite(start) && std::isfinite(end) ? std::max(0.0, end - start) : std::nan("");
 	}
 
-	w.beginObject();
-	w.key("type");
-	w.string("payload");
-	w.key("index");
-	w.unsignedInteger(payload.index);
-	w.key("pts");
-	w.seconds(pts);
-	w.key("duration");
-	w.seconds(duration);
+	char text[4 * detail::kJsonNumberRoom + 64];
+	char *p = text;
+	auto put = [&p](std::string_view s) {
+		std::memcpy(p, s.data(), s.size());
+		p += s.size();
+	};
+	put("{\"type\":\"payload\",\"index\":");
+	p = std::to_chars(p, p + 24, payload.index).ptr;
+	put(",\"pts\":");
+	p = detail::writeSeconds(p, pts);
+	put(",\"duration\":");
+	p = detail::writeSeconds(p, duration);
 	if (win.windowed) {
-		w.key("part");
-		w.integer(window.part);
+		put(",\"part\":");
+		p = std::to_chars(p, p + 24, window.part).ptr;
 	}
-	w.key("devices");
-	w.beginArray();
+	put(",\"devices\":[");
+	out.append(text, p);
 }
 
 // The rest of a payload record from the end of its "devices" array.
-void writePayloadTail(JsonWriter &w, const Payload &payload)
+void appendPayloadTail(std::string &out, const Payload &payload)
 {
-	w.endArray();
-	writeDiagnostics(w, payload.diagnostics);
-	if (!payload.unsupported.empty()) {
-		w.key("unsupported");
-		w.beginArray();
-		for (const std::string &path : payload.unsupported)
-			w.string(path);
-		w.endArray();
+	out.push_back(']');
+	if (!payload.diagnostics.empty() || !payload.unsupported.empty()) {
+		// The members after "devices", written as an object whose braces are then left out.
+		std::string members;
+		JsonWriter w(members);
+		w.beginObject();
+		writeDiagnostics(w, payload.diagnostics);
+		if (!payload.unsupported.empty())
+			writeStringArray(w, "unsupported", payload.unsupported);
+		w.endObject();
+		out.push_back(',');
+		out.append(members, 1, members.size() - 2);
 	}
-	w.endObject();
-	w.out().push_back('\n');
+	out.append("}\n", 2);
 }
 
 // Slot `i` of a stream's times that `ordered` says are in order: the first at or after t.
@@ -856,17 +864,36 @@ std::size_t firstSlotFrom(const Stream &s, std::size_t ordered, double t) noexce
 			   first);
 }
 
+// firstSlotFrom() from a guess, the end of the last window: a video frame's window starts where
+// the frame before it ended, so its slots are a few steps away rather than a bisection.
+std::size_t firstSlotFrom(const Stream &s, std::size_t ordered, double t, std::size_t guess) noexcept
+{
+	constexpr std::size_t kSteps = 16; // a 60 fps frame holds 7 samples of a 400 Hz stream
+	const double *times = s.times.data();
+	if (guess > ordered || (guess > 0 && !(times[guess - 1] < t)))
+		return firstSlotFrom(s, ordered, t);
+	const std::size_t stop = std::min(ordered, guess + kSteps);
+	for (std::size_t i = guess; i < stop; i++) {
+		if (!(times[i] < t))
+			return i;
+	}
+	return stop == ordered ? ordered : firstSlotFrom(s, ordered, t);
+}
+
 } // namespace
 
 void writePayloadRecord(std::string &out, const Payload &payload, const RecordWindow &window,
 			const RecordTimes &times)
 {
 	const Window win(window, times);
-	JsonWriter w(out);
-	writePayloadHead(w, payload, window, win);
-	for (const Device &d : payload.devices)
-		writeDevice(w, d, win);
-	writePayloadTail(w, payload);
+	appendPayloadHead(out, payload, window, win);
+	for (std::size_t d = 0; d < payload.devices.size(); d++) {
+		if (d)
+			out.push_back(',');
+		JsonWriter w(out);
+		writeDevice(w, payload.devices[d], win);
+	}
+	appendPayloadTail(out, payload);
 }
 
 void PayloadRecordWriter::reset(const Payload &payload)
@@ -899,7 +926,7 @@ void PayloadRecordWriter::reset(const Payload &payload)
 	}
 }
 
-void PayloadRecordWriter::write(std::string &out, const RecordWindow &window) const
+void PayloadRecordWriter::write(std::string &out, const RecordWindow &window)
 {
 	if (!payload_)
 		return;
@@ -907,8 +934,7 @@ void PayloadRecordWriter::write(std::string &out, const RecordWindow &window) co
 	const Window win(window);
 	// Bisection needs bounds to compare with (a NaN bound holds no slot: the scan says so).
 	const bool bisect = !win.all && !std::isnan(win.begin) && !std::isnan(win.end);
-	JsonWriter w(out);
-	writePayloadHead(w, payload, window, win);
+	appendPayloadHead(out, payload, window, win);
 	std::size_t k = 0;
 	for (std::size_t d = 0; d < payload.devices.size(); d++) {
 		if (d)
@@ -916,11 +942,12 @@ void PayloadRecordWriter::write(std::string &out, const RecordWindow &window) co
 		out.append(text_, deviceHeads_[d].begin, deviceHeads_[d].end - deviceHeads_[d].begin);
 		bool first = true;
 		for (const Stream &s : payload.devices[d].streams) {
-			const StreamLayout &layout = streams_[k++];
+			StreamLayout &layout = streams_[k++];
 			SlotRange range;
 			if (bisect && layout.ordered != kUnordered) {
-				range.from = firstSlotFrom(s, layout.ordered, win.begin);
-				range.to = std::max(range.from, firstSlotFrom(s, layout.ordered, win.end));
+				range.from = firstSlotFrom(s, layout.ordered, win.begin, layout.next);
+				range.to = std::max(range.from, firstSlotFrom(s, layout.ordered, win.end, range.from));
+				layout.next = range.to;
 				if (win.windowed && range.from == range.to)
 					continue;
 			} else if (win.windowed && !streamHasSlot(s, win)) {
@@ -935,7 +962,7 @@ void PayloadRecordWriter::write(std::string &out, const RecordWindow &window) co
 		}
 		out.append("]}", 2);
 	}
-	writePayloadTail(w, payload);
+	appendPayloadTail(out, payload);
 }
 
 bool PayloadRecordWriter::hasSamples(const RecordWindow &window) const
@@ -949,8 +976,8 @@ bool PayloadRecordWriter::hasSamples(const RecordWindow &window) const
 		for (const Stream &s : d.streams) {
 			const StreamLayout &layout = streams_[k++];
 			if (bisect && layout.ordered != kUnordered) {
-				if (firstSlotFrom(s, layout.ordered, win.begin) <
-				    firstSlotFrom(s, layout.ordered, win.end))
+				const std::size_t from = firstSlotFrom(s, layout.ordered, win.begin, layout.next);
+				if (from < firstSlotFrom(s, layout.ordered, win.end, from))
 					return true;
 			} else if (streamHasSlot(s, win)) {
 				return true;

@@ -390,6 +390,42 @@ TEST(JsonFloat, ShortestFormThatReadsBackAsTheFloat)
 	}
 }
 
+// The float's own shortest digits, as std::to_chars gives them (the writer has its own
+// algorithm: every positive float was once compared, 1.25e9 of them; these keep it so).
+TEST(JsonFloat, SameDigitsAsToChars)
+{
+	auto expectSame = [](float f) {
+		if (f == std::trunc(f))
+			return; // whole numbers are written whole: "1304950912", not "1.3049509e+09"
+		char buf[64];
+		const auto res = std::to_chars(buf, buf + sizeof(buf), f, std::chars_format::scientific);
+		const std::string ours = shortestFloat(f);
+		ASSERT_EQ(decimalOf(ours), decimalOf(std::string(buf, res.ptr))) << ours << " vs " << std::string(buf, res.ptr);
+	};
+	std::mt19937 rng(20261207);
+	for (int i = 0; i < 200000; i++) {
+		const std::uint32_t b = rng();
+		float f;
+		std::memcpy(&f, &b, sizeof f);
+		if (!std::isfinite(f) || f == 0)
+			continue;
+		expectSame(f);
+		if (HasFatalFailure())
+			return;
+	}
+	// Around powers of two (a narrower gap below), subnormals included.
+	for (int e = -149; e <= 127; e++) {
+		const float p = std::ldexp(1.0f, e);
+		for (float f : { p, std::nextafter(p, 0.0f), std::nextafter(p, HUGE_VALF), -p, 3 * p, 10 * p }) {
+			if (!std::isfinite(f) || f == 0)
+				continue;
+			expectSame(f);
+			if (HasFatalFailure())
+				return;
+		}
+	}
+}
+
 TEST(JsonString, EscapesQuotesAndBackslash)
 {
 	EXPECT_EQ(jsonString("say \"hi\""), "\"say \\\"hi\\\"\"");
@@ -436,6 +472,24 @@ TEST(JsonString, ReplacesInvalidBytesWithReplacementCharacter)
 	// Above U+10FFFF.
 	EXPECT_EQ(jsonString("\xf4\x90\x80\x80"), "\"" + fffd + fffd + fffd + fffd + "\"");
 	EXPECT_EQ(jsonString("\xff"), "\"" + fffd + "\"");
+}
+
+// Plain ASCII is passed over eight bytes at a time: a byte that needs care is found at every
+// place in such a word, and after it.
+TEST(JsonString, SpecialBytesAreFoundAnywhereInALongString)
+{
+	const std::string fffd = "\xef\xbf\xbd";
+	const std::pair<std::string, std::string> specials[] = {
+		{ "\"", "\\\"" }, { "\\", "\\\\" }, { "\n", "\\n" }, { "\x01", "\\u0001" },
+		{ "\x1f", "\\u001f" }, { "\xc2\xb5", "\xc2\xb5" }, { "\xff", fffd }, { "\x7f", "\x7f" },
+	};
+	for (const auto &[raw, escaped] : specials) {
+		for (std::size_t at = 0; at <= 24; at++) {
+			const std::string text = std::string(at, 'a') + raw + std::string(24 - at, 'b');
+			EXPECT_EQ(jsonString(text), "\"" + std::string(at, 'a') + escaped + std::string(24 - at, 'b') + "\"")
+			    << "at " << at;
+		}
+	}
 }
 
 TEST(JsonString, EveryByteProducesParsableJson)

@@ -1240,12 +1240,19 @@ TEST(PayloadRecordWriter, WritesWhatWritePayloadRecordWrites)
 			    {}, {-inf, inf, 0}, {nan, 1, 0}, {2, 1, 3}, {seconds(p.pts), nan, 1}, {0, 0.5, -1}};
 			for (std::uint64_t i = 0; frameTime(i) < p.pts + p.duration + GST_SECOND; i++)
 				windows.push_back({seconds(frameTime(i)), seconds(frameTime(i + 1)), std::int64_t(i)});
-			for (const gpmf::RecordWindow &w : windows) {
-				std::string expected, got;
-				gpmf::writePayloadRecord(expected, payload, w);
-				writer.write(got, w);
-				ASSERT_EQ(got, expected) << "window [" << w.begin << ", " << w.end << ") part " << w.part;
-				EXPECT_EQ(writer.hasSamples(w), gpmf::windowHasSamples(payload, w));
+			// Frames in order (the writer starts each search where the last window ended), then
+			// every window again backwards (no such shortcut holds).
+			for (int pass = 0; pass < 2; pass++) {
+				if (pass)
+					std::reverse(windows.begin(), windows.end());
+				for (const gpmf::RecordWindow &w : windows) {
+					std::string expected, got;
+					gpmf::writePayloadRecord(expected, payload, w);
+					writer.write(got, w);
+					ASSERT_EQ(got, expected)
+					    << "window [" << w.begin << ", " << w.end << ") part " << w.part;
+					EXPECT_EQ(writer.hasSamples(w), gpmf::windowHasSamples(payload, w));
+				}
 			}
 		}
 	}

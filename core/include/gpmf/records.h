@@ -54,8 +54,9 @@ public:
 	/// Lays out the shared text of `payload`, which must stay as it is (and where it is) while
 	/// write() and hasSamples() are used, until the next reset().
 	void reset(const Payload &payload);
-	/// writePayloadRecord(out, payload, window) for the payload of the last reset().
-	void write(std::string &out, const RecordWindow &window) const;
+	/// writePayloadRecord(out, payload, window) for the payload of the last reset(). Fastest when
+	/// each window starts where the one before it ended.
+	void write(std::string &out, const RecordWindow &window);
 	/// windowHasSamples(payload, window) for the payload of the last reset().
 	bool hasSamples(const RecordWindow &window) const;
 
@@ -66,6 +67,7 @@ private:
 	struct StreamLayout {
 		Span head;		///< the object up to the inside of its "samples" array
 		std::size_t ordered = 0; ///< slots with times in order (all the timed ones), or kUnordered
+		std::size_t next = 0;	 ///< the first slot after the last window written
 	};
 	static constexpr std::size_t kUnordered = std::size_t(-1);
 
