@@ -467,8 +467,11 @@ void Telemetry::writeRecord(const FrameRequest &request, FrameTelemetry &out)
 		Stored &only = *contributors_.front();
 		const auto [wb, we] = only.window(request);
 		only.recordWriter().write(out.record, RecordWindow{wb, we, part_});
+	} else if (contributors_.size() > 1 && writeMergedRecord(*main, mb, me, out)) {
+		// Across payloads on one timeline (the usual case at a payload's end).
 	} else {
-		// None (the frame holds no sample), or several payloads: one record all the same.
+		// None (the frame holds no sample), or payloads from several segments: one record all
+		// the same.
 		Payload &m = *merged_;
 		m.index = main->payload.index;
 		m.pts = mb;
@@ -493,6 +496,22 @@ void Telemetry::writeRecord(const FrameRequest &request, FrameTelemetry &out)
 	}
 	if (!out.record.empty() && out.record.back() == '\n')
 		out.record.pop_back();
+}
+
+bool Telemetry::writeMergedRecord(const Stored &main, double begin, double end, FrameTelemetry &out)
+{
+	double lo = kInf, hi = -kInf;
+	mergedParts_.clear();
+	for (Stored *st : contributors_) {
+		if (!(st->map == main.map))
+			return false;
+		const double start = main.map.fromRunningSeconds(seconds(st->start));
+		lo = std::min(lo, start);
+		hi = std::max(hi, start + seconds(st->end - st->start));
+		mergedParts_.push_back(&st->recordWriter());
+	}
+	return PayloadRecordWriter::writeMerged(out.record, main.payload, lo, hi - lo, mergedParts_,
+						RecordWindow{begin, end, part_});
 }
 
 std::optional<double> Telemetry::utcAt(double t) const

@@ -18,6 +18,10 @@
 #include "gpmf/gps.h"
 #include "gpmf/model.h"
 
+namespace gpmf {
+class PayloadRecordWriter;
+}
+
 namespace gpmf::attach
 {
 
@@ -114,6 +118,9 @@ private:
 	};
 
 	void writeRecord(const FrameRequest &request, FrameTelemetry &out);
+	/// The record of a frame across the payloads of contributors_, all on `main`'s timeline:
+	/// false (nothing written) where they are not, or their streams' layouts differ.
+	bool writeMergedRecord(const Stored &main, double begin, double end, FrameTelemetry &out);
 	void gps(double middle, double end, FrameTelemetry &out) const;
 	std::optional<double> utcAt(double t) const;
 	const Stored *mainPayload(double begin) const noexcept;
@@ -129,6 +136,7 @@ private:
 	std::int64_t part_ = -1;
 	std::unique_ptr<Payload> merged_;
 	std::vector<Stored *> contributors_;
+	std::vector<PayloadRecordWriter *> mergedParts_; ///< their record writers
 };
 
 } // namespace gpmf::attach

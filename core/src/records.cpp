@@ -542,17 +542,23 @@ void writeAltitudeReference(JsonWriter &w, const Stream &s)
 	}
 }
 
-// A stream's object up to the inside of its "samples" array: what a window does not change.
-void writeStreamHead(JsonWriter &w, const Stream &s)
+// A stream's members after its names, up to the inside of its "samples" array.
+void writeStreamHeadAfterNames(JsonWriter &w, const Stream &s)
 {
-	w.beginObject();
-	writeStreamNames(w, s);
 	writeStreamRate(w, s);
 	writeAltitudeReference(w, s);
 	writeStreamRaw(w, s);
 	writeStreamSticky(w, s);
 	w.key("samples");
 	w.beginArray();
+}
+
+// A stream's object up to the inside of its "samples" array: what a window does not change.
+void writeStreamHead(JsonWriter &w, const Stream &s)
+{
+	w.beginObject();
+	writeStreamNames(w, s);
+	writeStreamHeadAfterNames(w, s);
 }
 
 void writeStream(JsonWriter &w, const Stream &s, const Window &win)
@@ -803,14 +809,15 @@ namespace {
 
 // A payload record up to the inside of its "devices" array, laid out in one buffer: a record per
 // video frame (gpmfattach) writes this for every frame.
-void appendPayloadHead(std::string &out, const Payload &payload, const RecordWindow &window, const Window &win)
+void appendPayloadHead(std::string &out, std::uint64_t index, double payloadPts, double payloadDuration,
+		       const RecordWindow &window, const Window &win)
 {
-	double pts = payload.pts;
-	double duration = payload.duration;
+	double pts = payloadPts;
+	double duration = payloadDuration;
 	if (win.windowed) {
 		// The part covers the window clipped to the payload; an unknown edge takes the window's.
-		const double payloadEnd = payload.pts + payload.duration;
-		const double start = std::isnan(payload.pts) ? window.begin : std::max(payload.pts, window.begin);
+		const double payloadEnd = payloadPts + payloadDuration;
+		const double start = std::isnan(payloadPts) ? window.begin : std::max(payloadPts, window.begin);
 		const double end = std::isnan(payloadEnd) ? window.end : std::min(payloadEnd, window.end);
 		pts = start;
 		duration = std::isfinite(start) && std::isfinite(end) ? std::max(0.0, end - start) : std::nan("");
@@ -823,7 +830,7 @@ void appendPayloadHead(std::string &out, const Payload &payload, const RecordWin
 		p += s.size();
 	};
 	put("{\"type\":\"payload\",\"index\":");
-	p = std::to_chars(p, p + 24, payload.index).ptr;
+	p = std::to_chars(p, p + 24, index).ptr;
 	put(",\"pts\":");
 	p = detail::writeSeconds(p, pts);
 	put(",\"duration\":");
@@ -880,13 +887,21 @@ std::size_t firstSlotFrom(const Stream &s, std::size_t ordered, double t, std::s
 	return stop == ordered ? ordered : firstSlotFrom(s, ordered, t);
 }
 
+// Whether samples of `b` are written as those of `a` would be (their values, precision and
+// grouping alike): then a stream's samples from two payloads can be written one after the other.
+bool sameLayout(const Stream &a, const Stream &b) noexcept
+{
+	return a.values.type == b.values.type && a.values.fields == b.values.fields &&
+	       a.precision == b.precision && a.isGrouped() == b.isGrouped();
+}
+
 } // namespace
 
 void writePayloadRecord(std::string &out, const Payload &payload, const RecordWindow &window,
 			const RecordTimes &times)
 {
 	const Window win(window, times);
-	appendPayloadHead(out, payload, window, win);
+	appendPayloadHead(out, payload.index, payload.pts, payload.duration, window, win);
 	for (std::size_t d = 0; d < payload.devices.size(); d++) {
 		if (d)
 			out.push_back(',');
@@ -894,6 +909,25 @@ void writePayloadRecord(std::string &out, const Payload &payload, const RecordWi
 		writeDevice(w, payload.devices[d], win);
 	}
 	appendPayloadTail(out, payload);
+}
+
+const std::string &PayloadRecordWriter::namesAfterFourcc(std::size_t k, const Stream &s)
+{
+	if (names_.size() <= k)
+		names_.resize(k + 1);
+	Names &n = names_[k];
+	if (n.text.empty() || n.key != s.key || n.name != s.name || n.units != s.units || n.fields != s.fields) {
+		n.key = s.key;
+		n.name = s.name;
+		n.units = s.units;
+		n.fields = s.fields;
+		n.text.clear();
+		JsonWriter w(n.text);
+		w.beginObject();
+		writeStreamNames(w, s);
+		n.text.erase(0, std::string_view("{\"fourcc\":").size());
+	}
+	return n.text;
 }
 
 void PayloadRecordWriter::reset(const Payload &payload)
@@ -911,7 +945,10 @@ void PayloadRecordWriter::reset(const Payload &payload)
 			JsonWriter stream(text_);
 			StreamLayout &layout = streams_.emplace_back();
 			layout.head.begin = text_.size();
-			writeStreamHead(stream, s);
+			stream.beginObject();
+			stream.key("fourcc");
+			stream.rawValue(namesAfterFourcc(streams_.size() - 1, s));
+			writeStreamHeadAfterNames(stream, s);
 			layout.head.end = text_.size();
 			// The timed slots, in order and none NaN: a window's are then a bisection away.
 			const std::size_t timed = std::min(s.times.size(), s.slotCount());
@@ -934,7 +971,7 @@ void PayloadRecordWriter::write(std::string &out, const RecordWindow &window)
 	const Window win(window);
 	// Bisection needs bounds to compare with (a NaN bound holds no slot: the scan says so).
 	const bool bisect = !win.all && !std::isnan(win.begin) && !std::isnan(win.end);
-	appendPayloadHead(out, payload, window, win);
+	appendPayloadHead(out, payload.index, payload.pts, payload.duration, window, win);
 	std::size_t k = 0;
 	for (std::size_t d = 0; d < payload.devices.size(); d++) {
 		if (d)
@@ -963,6 +1000,113 @@ void PayloadRecordWriter::write(std::string &out, const RecordWindow &window)
 		out.append("]}", 2);
 	}
 	appendPayloadTail(out, payload);
+}
+
+bool PayloadRecordWriter::writeMerged(std::string &out, const Payload &main, double pts, double duration,
+				      std::span<PayloadRecordWriter *const> parts, const RecordWindow &window)
+{
+	const Window win(window);
+	struct Piece {
+		const PayloadRecordWriter *part;
+		const Stream *stream;
+		SlotRange range;
+	};
+	struct MergedStream {
+		std::vector<Piece> pieces; ///< the first one gives the head
+		std::size_t head = 0;	   ///< the head's StreamLayout in the first piece's writer
+	};
+	struct MergedDevice {
+		const Device *device; ///< the first one gives the head
+		const PayloadRecordWriter *part;
+		std::size_t head;
+		std::vector<MergedStream> streams;
+	};
+	std::vector<MergedDevice> devices;
+	for (const PayloadRecordWriter *part : parts) {
+		if (!part || !part->payload_)
+			continue;
+		std::size_t k = 0;
+		for (std::size_t di = 0; di < part->payload_->devices.size(); di++) {
+			const Device &d = part->payload_->devices[di];
+			MergedDevice *merged = nullptr;
+			for (const Stream &s : d.streams) {
+				const std::size_t layout = k++;
+				// The slots between the bounds, found as if the times were in order (they are,
+				// but for hostile input, where the window test below still holds).
+				const auto first = s.times.begin();
+				const auto last = first + std::ptrdiff_t(std::min(s.times.size(), s.slotCount()));
+				const auto lo = std::partition_point(first, last, [&win](double t) { return t < win.begin; });
+				const auto hi = std::partition_point(lo, last, [&win](double t) { return t < win.end; });
+				if (lo == hi)
+					continue;
+				if (!merged) {
+					for (MergedDevice &m : devices) {
+						if (m.device->id == d.id && m.device->idText == d.idText && m.device->name == d.name) {
+							merged = &m;
+							break;
+						}
+					}
+					if (!merged)
+						merged = &devices.emplace_back(MergedDevice{ &d, part, di, {} });
+				}
+				MergedStream *stream = nullptr;
+				for (MergedStream &m : merged->streams) {
+					if (m.pieces.front().stream->key == s.key && m.pieces.front().stream->name == s.name) {
+						stream = &m;
+						break;
+					}
+				}
+				if (!stream) {
+					stream = &merged->streams.emplace_back();
+					stream->head = layout;
+				} else if (!sameLayout(*stream->pieces.front().stream, s)) {
+					return false;
+				}
+				stream->pieces.push_back({ part, &s, { std::size_t(lo - first), std::size_t(hi - first) } });
+			}
+		}
+	}
+
+	appendPayloadHead(out, main.index, pts, duration, window, win);
+	for (std::size_t i = 0; i < devices.size(); i++) {
+		const MergedDevice &m = devices[i];
+		if (i)
+			out.push_back(',');
+		const Span &deviceHead = m.part->deviceHeads_[m.head];
+		out.append(m.part->text_, deviceHead.begin, deviceHead.end - deviceHead.begin);
+		bool first = true;
+		for (const MergedStream &merged : m.streams) {
+			// As a windowed record does: a stream with no slot inside the window is left out.
+			bool inside = false;
+			for (const Piece &piece : merged.pieces) {
+				for (std::size_t j = piece.range.from; j < piece.range.to && !inside; j++)
+					inside = win.contains(piece.stream->times[j]);
+			}
+			if (!inside)
+				continue;
+			if (!first)
+				out.push_back(',');
+			first = false;
+			const PayloadRecordWriter &headPart = *merged.pieces.front().part;
+			const Span &head = headPart.streams_[merged.head].head;
+			out.append(headPart.text_, head.begin, head.end - head.begin);
+			bool samples = false;
+			for (const Piece &piece : merged.pieces) {
+				const std::size_t before = out.size();
+				if (samples)
+					out.push_back(',');
+				writeSampleObjects(out, *piece.stream, win, piece.range);
+				if (out.size() == before + (samples ? 1 : 0))
+					out.resize(before); // nothing inside: no comma either
+				else
+					samples = true;
+			}
+			out.append("]}", 2);
+		}
+		out.append("]}", 2);
+	}
+	appendPayloadTail(out, main);
+	return true;
 }
 
 bool PayloadRecordWriter::hasSamples(const RecordWindow &window) const

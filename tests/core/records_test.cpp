@@ -751,6 +751,108 @@ TEST(PayloadRecord, TextIsEscapedAndInvalidUtf8Replaced)
 		  std::vector<std::string>{ "\xef\xbf\xbd""C" });
 }
 
+// A stream of one field whose value at time t is 10 t.
+Stream streamAt(const char (&key)[5], std::vector<double> times)
+{
+	Stream s;
+	s.key = FourCC(key);
+	s.name = std::string(key) + " stream";
+	s.units = { "u" };
+	std::vector<double> values;
+	for (double t : times)
+		values.push_back(10 * t);
+	s.values = floats(1, values);
+	s.times = std::move(times);
+	return s;
+}
+
+Device deviceWith(std::uint32_t id, const char *name, std::vector<Stream> streams)
+{
+	Device d;
+	d.id = id;
+	d.name = name;
+	d.properties = { property(FourCC("TICK"), floats(1, { double(id) })) };
+	d.streams = std::move(streams);
+	return d;
+}
+
+// A video frame across two payloads gets one record: the one of the payload that merges them,
+// devices and streams in the order they first come, each stream's samples from both.
+TEST(PayloadRecordWriter, MergedRecordIsTheRecordOfTheMergedPayload)
+{
+	Payload a;
+	a.index = 4;
+	a.pts = 0;
+	a.duration = 1;
+	a.devices = { deviceWith(1, "Camera", { streamAt("ACCL", { 0.6, 0.7, 0.8, 0.9 }), streamAt("TMPC", { 0.5 }) }),
+		      deviceWith(2, "Karma", { streamAt("SYST", { 0.95 }) }) };
+	a.diagnostics = { Diagnostic{ Errc::Truncated, 12, "DEVC/STRM/ACCL", "" } };
+	a.unsupported = { "DEVC/STRM/CORI" };
+	Payload b;
+	b.index = 5;
+	b.pts = 1;
+	b.duration = 1;
+	b.devices = { deviceWith(1, "Camera", { streamAt("ACCL", { 1.0, 1.1, 1.2 }), streamAt("GYRO", { 1.05 }) }),
+		      deviceWith(3, "BLE", { streamAt("HR  ", { 1.02, 1.5 }) }) };
+
+	Payload merged;
+	merged.index = 4;
+	merged.pts = 0;
+	merged.duration = 2;
+	merged.devices = { deviceWith(1, "Camera", { streamAt("ACCL", { 0.9, 1.0 }), streamAt("GYRO", { 1.05 }) }),
+			   deviceWith(2, "Karma", { streamAt("SYST", { 0.95 }) }),
+			   deviceWith(3, "BLE", { streamAt("HR  ", { 1.02 }) }) };
+	merged.diagnostics = a.diagnostics;
+	merged.unsupported = a.unsupported;
+
+	const RecordWindow frame{ 0.85, 1.08, 7 };
+	std::string expected;
+	writePayloadRecord(expected, merged, frame);
+	PayloadRecordWriter first, second;
+	first.reset(a);
+	second.reset(b);
+	PayloadRecordWriter *parts[] = { &first, &second };
+	std::string got = "kept,";
+	ASSERT_TRUE(PayloadRecordWriter::writeMerged(got, a, 0, 2, parts, frame));
+	EXPECT_EQ(got, "kept," + expected);
+	Record r(expected);
+	EXPECT_TRUE(r.ok());
+
+	// Samples laid out otherwise in the second payload (three fields): not merged here.
+	b.devices[0].streams[0].values = floats(3, { 1, 2, 3, 4, 5, 6, 7, 8, 9 });
+	second.reset(b);
+	std::string none;
+	EXPECT_FALSE(PayloadRecordWriter::writeMerged(none, a, 0, 2, parts, frame));
+	EXPECT_TRUE(none.empty());
+}
+
+// One writer serves payload after payload (it keeps the streams' names from the last one):
+// a stream renamed, or given other units or fields, is written as it is now.
+TEST(PayloadRecordWriter, NamesFollowEachPayload)
+{
+	Payload p;
+	p.devices = { deviceWith(1, "Camera", { streamAt("ACCL", { 0.1 }), streamAt("GYRO", { 0.2 }) }) };
+	PayloadRecordWriter writer;
+	auto expectSameRecord = [&writer](const Payload &payload) {
+		std::string expected, got;
+		writePayloadRecord(expected, payload);
+		writer.reset(payload);
+		writer.write(got, {});
+		EXPECT_EQ(got, expected);
+	};
+	expectSameRecord(p);
+	p.devices[0].streams[0].name = "Accelerometer";
+	expectSameRecord(p);
+	p.devices[0].streams[1].units = { "rad/s" };
+	expectSameRecord(p);
+	p.devices[0].streams[1].fields = { "x", "y", "z" };
+	expectSameRecord(p);
+	std::swap(p.devices[0].streams[0], p.devices[0].streams[1]);
+	expectSameRecord(p);
+	p.devices[0].streams.pop_back();
+	expectSameRecord(p);
+}
+
 TEST(PayloadRecord, RecordsAppendToTheBuffer)
 {
 	std::string out;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <limits>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,6 +60,16 @@ public:
 	void write(std::string &out, const RecordWindow &window);
 	/// windowHasSamples(payload, window) for the payload of the last reset().
 	bool hasSamples(const RecordWindow &window) const;
+	/// One record for a window over several payloads on one timeline (a video frame across two
+	/// payloads): what writePayloadRecord() writes for the payload that merges them, with
+	/// `main`'s index, diagnostics and unsupported paths and the span [pts, pts + duration).
+	/// The payloads' devices are matched by id and name, their streams by FourCC and name, in
+	/// the order they first come with slots between the window's bounds (found by bisection);
+	/// a stream's head (and a device's) is the first such payload's, its samples those of
+	/// every payload in turn. False, with nothing written, when a stream's samples differ in
+	/// layout from one payload to the next (values, precision or grouping).
+	static bool writeMerged(std::string &out, const Payload &main, double pts, double duration,
+				std::span<PayloadRecordWriter *const> parts, const RecordWindow &window);
 
 private:
 	struct Span {
@@ -70,11 +81,22 @@ private:
 		std::size_t next = 0;	 ///< the first slot after the last window written
 	};
 	static constexpr std::size_t kUnordered = std::size_t(-1);
+	/// The stream's names as JSON members ("fourcc" to "fields"), less the first key: the same
+	/// from one payload to the next, so kept from the last reset() per stream (in order) and
+	/// written again only when they differ.
+	struct Names {
+		FourCC key;
+		std::string name;
+		std::vector<std::string> units, fields;
+		std::string text;
+	};
+	const std::string &namesAfterFourcc(std::size_t k, const Stream &s);
 
 	const Payload *payload_ = nullptr;
 	std::string text_;
 	std::vector<Span> deviceHeads_;	    ///< each device's object up to the inside of "streams"
 	std::vector<StreamLayout> streams_; ///< every device's streams, in order
+	std::vector<Names> names_;	    ///< of every stream, in order
 };
 
 /*
