@@ -480,14 +480,11 @@ void Telemetry::writeRecord(const FrameRequest &request, FrameTelemetry &out)
 		m.unsupported = main->payload.unsupported;
 		Merger merger(m);
 		if (!contributors_.empty()) {
-			double lo = kInf, hi = -kInf;
 			for (const Stored *st : contributors_) {
 				const auto [wb, we] = st->window(request);
 				merger.add(st->payload, wb, we, st->map, main->map);
-				const double start = main->map.fromRunningSeconds(seconds(st->start));
-				lo = std::min(lo, start);
-				hi = std::max(hi, start + seconds(st->end - st->start));
 			}
+			const auto [lo, hi] = contributorsSpan(*main);
 			m.pts = lo;
 			m.duration = hi - lo;
 		}
@@ -498,18 +495,26 @@ void Telemetry::writeRecord(const FrameRequest &request, FrameTelemetry &out)
 		out.record.pop_back();
 }
 
-bool Telemetry::writeMergedRecord(const Stored &main, double begin, double end, FrameTelemetry &out)
+std::pair<double, double> Telemetry::contributorsSpan(const Stored &main) const
 {
 	double lo = kInf, hi = -kInf;
+	for (const Stored *st : contributors_) {
+		const double start = main.map.fromRunningSeconds(seconds(st->start));
+		lo = std::min(lo, start);
+		hi = std::max(hi, start + seconds(st->end - st->start));
+	}
+	return {lo, hi};
+}
+
+bool Telemetry::writeMergedRecord(const Stored &main, double begin, double end, FrameTelemetry &out)
+{
 	mergedParts_.clear();
 	for (Stored *st : contributors_) {
 		if (!(st->map == main.map))
 			return false;
-		const double start = main.map.fromRunningSeconds(seconds(st->start));
-		lo = std::min(lo, start);
-		hi = std::max(hi, start + seconds(st->end - st->start));
 		mergedParts_.push_back(&st->recordWriter());
 	}
+	const auto [lo, hi] = contributorsSpan(main);
 	return PayloadRecordWriter::writeMerged(out.record, main.payload, lo, hi - lo, mergedParts_,
 						RecordWindow{begin, end, part_});
 }

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gpmf/gps.h"
@@ -121,6 +122,8 @@ private:
 	/// The record of a frame across the payloads of contributors_, all on `main`'s timeline:
 	/// false (nothing written) where they are not, or their streams' layouts differ.
 	bool writeMergedRecord(const Stored &main, double begin, double end, FrameTelemetry &out);
+	/// The span of contributors_' payloads, in `main`'s seconds: [first, second).
+	std::pair<double, double> contributorsSpan(const Stored &main) const;
 	void gps(double middle, double end, FrameTelemetry &out) const;
 	std::optional<double> utcAt(double t) const;
 	const Stored *mainPayload(double begin) const noexcept;
