@@ -186,9 +186,15 @@ bool gst_gpmf_attach_on_session_event(GstGpmfAttach *self, gpmf::SessionEvent &e
 					   guint64(event.payload->index), d.message().c_str());
 		GST_LOG_OBJECT(self, "payload %" G_GUINT64_FORMAT " at %" GST_TIME_FORMAT,
 			       guint64(event.payload->index), GST_TIME_ARGS(event.pts));
-		st.telemetry.addPayload(*event.payload, event.gps, st.gpmfMap,
-					st.gpmfMap.toRunning(Ns(event.pts)),
-					st.gpmfMap.toRunning(Ns(event.pts + event.duration)));
+		// Taken, not copied, when this is its only window (gpmfattach asks for no records).
+		if (event.takeablePayload && event.part <= 0)
+			st.telemetry.takePayload(*event.takeablePayload, event.gps, st.gpmfMap,
+						 st.gpmfMap.toRunning(Ns(event.pts)),
+						 st.gpmfMap.toRunning(Ns(event.pts + event.duration)));
+		else
+			st.telemetry.addPayload(*event.payload, event.gps, st.gpmfMap,
+						st.gpmfMap.toRunning(Ns(event.pts)),
+						st.gpmfMap.toRunning(Ns(event.pts + event.duration)));
 		return true;
 	case Kind::Gap:
 		if (timed)

@@ -43,12 +43,13 @@
  *
  * The gpmf pad's data never waits in GstAggregator's queue (the element takes it as it comes),
  * so the gpmf pad's upstream is held back only while the telemetry is far ahead of the video.
- * With qtdemux, put a `queue` on the video branch: frames wait in gpmfattach for telemetry that
- * comes from qtdemux's thread.
+ * Frames that wait for telemetry wait in the element, not in their upstream's thread: qtdemux
+ * needs no `queue` on the video branch, even when the file is pushed to it in its own order (a
+ * second of video before the telemetry that covers it).
  *
  * ## Example launch lines
  * |[
- * gst-launch-1.0 filesrc location=GX010001.MP4 ! qtdemux name=d d.video_0 ! queue ! gpmfattach name=a
+ * gst-launch-1.0 filesrc location=GX010001.MP4 ! qtdemux name=d d.video_0 ! gpmfattach name=a
  * ! fakesink d.meta_0 ! a.gpmf
  * gst-launch-1.0 filesrc location=GX010001.MP4 ! qtdemux name=d d.video_0 ! queue ! decodebin !
  * videoconvert ! gpmfattach name=a ! autovideosink d.meta_0 ! a.gpmf

@@ -413,15 +413,26 @@ char *detail::writeJsonFixed(char *p, double v, int decimals) noexcept
 	return writeFixedDecimal(p, v, decimals);
 }
 
-char *detail::writeJsonFloat(char *p, float v) noexcept
+namespace {
+
+/*
+ * The texts of the floats written last on this thread, by their bits (direct-mapped). Float
+ * streams are exposure and calibration values (SHUT, ISOG, UNIF...) that change seldom: one
+ * recording repeats a few dozen values for hours, and a copy costs a tenth of the digits.
+ */
+struct FloatText {
+	std::uint32_t bits = 0; // 0 (0.0f) never looked up: integers are written before
+	std::uint8_t length = 0;
+	char text[19] = {};
+};
+constexpr int kFloatTextBits = 6;
+thread_local FloatText floatTexts[1 << kFloatTextBits];
+
+char *writeFloatDigits(char *p, float v, std::uint32_t bits) noexcept
 {
-	const double wide = v;
-	if (!std::isfinite(v) || (std::fabs(wide) < kExactIntegerLimit && wide == std::trunc(wide)))
-		return writeJsonNumber(p, wide); // null, or an integer
 	std::uint64_t f;
 	int e;
 #ifdef GPMF_HAVE_SCHUBFACH
-	const auto bits = std::bit_cast<std::uint32_t>(v);
 	if (const int biasedExponent = int(bits >> 23) & 0xff; biasedExponent != 0) {
 		const std::uint64_t c = (bits & (shortest::kFloatMinC - 1)) | shortest::kFloatMinC;
 		shortest::toDecimal(biasedExponent - 150, c, f, e, shortest::kFloatMinC, shortest::kFloatMinQ);
@@ -430,6 +441,29 @@ char *detail::writeJsonFloat(char *p, float v) noexcept
 #endif
 	shortest::decimalFromLibrary(v, f, e); // subnormals, as for doubles
 	return shortest::writeDecimal(p, std::signbit(v), f, e);
+}
+
+} // namespace
+
+char *detail::writeJsonFloat(char *p, float v) noexcept
+{
+	const double wide = v;
+	if (!std::isfinite(v) || (std::fabs(wide) < kExactIntegerLimit && wide == std::trunc(wide)))
+		return writeJsonNumber(p, wide); // null, or an integer
+	const auto bits = std::bit_cast<std::uint32_t>(v);
+	FloatText &known = floatTexts[(bits * 0x9e3779b1u) >> (32 - kFloatTextBits)];
+	if (known.bits == bits) {
+		std::memcpy(p, known.text, sizeof(known.text)); // kJsonNumberRoom leaves room for it
+		return p + known.length;
+	}
+	char *end = writeFloatDigits(p, v, bits);
+	const auto length = static_cast<std::size_t>(end - p);
+	if (length <= sizeof(known.text)) {
+		known.bits = bits;
+		known.length = static_cast<std::uint8_t>(length);
+		std::memcpy(known.text, p, length);
+	}
+	return end;
 }
 
 char *detail::writeJsonSeconds(char *p, double seconds) noexcept

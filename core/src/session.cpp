@@ -288,6 +288,8 @@ struct Session::State {
 			} else {
 				event.kind = SessionEvent::Kind::Payload;
 				event.payload = &d.payload;
+				if (k + 1 == d.windows.size())
+					event.takeablePayload = &d.payload;
 				event.part = w.range.part;
 				event.json = options.records ? &d.records[k] : nullptr;
 				if (options.gps && !gpsGiven) { // with the payload's first record

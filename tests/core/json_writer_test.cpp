@@ -11,6 +11,7 @@
 #include <random>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <json-glib/json-glib.h>
@@ -387,6 +388,27 @@ TEST(JsonFloat, ShortestFormThatReadsBackAsTheFloat)
 			continue;
 		const std::string text = shortestFloat(f);
 		EXPECT_EQ(std::strtof(text.c_str(), nullptr), f) << text;
+	}
+}
+
+// Floats written before are copied from a small table of their texts: a value seen again, one
+// that takes its place in the table, and the first again all read as themselves.
+TEST(JsonFloat, AValueWrittenAgainReadsTheSame)
+{
+	std::mt19937 rng(5);
+	std::vector<float> values;
+	for (int i = 0; i < 500; i++) // more values than the table holds: many share a place
+		values.push_back(std::ldexp(float(rng() % 1000000 + 1) / 7.0f, int(rng() % 40) - 20));
+	std::vector<std::string> first;
+	for (float f : values)
+		first.push_back(shortestFloat(f));
+	for (int round = 0; round < 3; round++) {
+		for (std::size_t i = 0; i < values.size(); i++) {
+			const std::size_t k = (i * 7919 + std::size_t(round) * 13) % values.size(); // another order
+			const std::string again = shortestFloat(values[k]);
+			ASSERT_EQ(again, first[k]);
+			ASSERT_EQ(std::strtof(again.c_str(), nullptr), values[k]) << again;
+		}
 	}
 }
 

@@ -96,6 +96,61 @@ TEST(Session, HelperThreadsGiveTheEventsOfOneThreadInTheSameOrder)
 	}
 }
 
+// A handler may take a payload at its last window (gpmfattach swaps it into its store): the
+// payloads it takes are the ones a copying handler keeps, and what it leaves behind (an old
+// payload's memory) never shows in the next ones, with or without helper threads.
+TEST(Session, PayloadsTakenAtTheirLastWindowAreThoseACopyKeeps)
+{
+	const std::vector<Mp4Sample> payloads = demoPayloads(12);
+	auto collect = [&](SessionOptions options, bool take) {
+		std::vector<std::string> records;
+		Payload spare; // handed back each time, as a store recycles its old entries
+		std::size_t taken = 0;
+		std::vector<std::pair<std::uint64_t, bool>> windows; // payload index, takeable
+		Session session(options, [&](SessionEvent &e) {
+			if (e.kind != SessionEvent::Kind::Payload)
+				return true;
+			windows.emplace_back(e.payload->index, e.takeablePayload != nullptr);
+			if (!e.takeablePayload)
+				return true;
+			EXPECT_EQ(e.takeablePayload, e.payload);
+			std::string record;
+			if (take) {
+				std::swap(spare, *e.takeablePayload);
+				writePayloadRecord(record, spare);
+				taken++;
+			} else {
+				writePayloadRecord(record, *e.payload);
+			}
+			records.push_back(std::move(record));
+			return true;
+		});
+		Nanoseconds pts = 0;
+		for (const Mp4Sample &p : payloads) {
+			EXPECT_TRUE(session.pushPayload(p.data, pts, 1001000000));
+			pts += 1001000000;
+		}
+		EXPECT_TRUE(session.end());
+		EXPECT_EQ(taken, take ? records.size() : 0u);
+		// Each payload's last window, and only that one, may be taken.
+		for (std::size_t i = 0; i < windows.size(); i++) {
+			const bool last = i + 1 == windows.size() || windows[i + 1].first != windows[i].first;
+			EXPECT_EQ(windows[i].second, last) << "window " << i << " of payload " << windows[i].first;
+		}
+		return records;
+	};
+	for (Nanoseconds interval : {Nanoseconds(0), Nanoseconds(300000000)}) {
+		for (unsigned threads : {1u, 3u}) {
+			SessionOptions options;
+			options.interval = interval;
+			options.threads = threads;
+			const std::vector<std::string> copied = collect(options, false);
+			ASSERT_GE(copied.size(), 10u);
+			EXPECT_EQ(collect(options, true), copied) << threads << " threads, interval " << interval;
+		}
+	}
+}
+
 TEST(Session, HeaderComesBeforeTheFirstPayloadRecordAndSummaryLast)
 {
 	const std::vector<std::string> lines = decodeAll(demoPayloads(5), {});

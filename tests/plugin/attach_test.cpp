@@ -1148,6 +1148,46 @@ TEST_P(AttachPipelineTest, FramesCarryGpmfparsesSamples)
 	EXPECT_EQ(faces, expectedFaces);
 }
 
+// qtdemux feeds both tracks from one thread, pulling (filesrc) in time order or pushed (the file
+// in its own order: a second of video before the telemetry that covers it). gpmfattach holds
+// the frames itself, so no queue is needed: every frame carries what it carries with one.
+TEST_P(AttachPipelineTest, NoQueueIsNeededBeforeGpmfattach)
+{
+	GPMF_REQUIRE_SAMPLE(path, GetParam());
+	std::vector<std::string> sources = {"filesrc"};
+	if (haveElement("pushfilesrc"))
+		sources.push_back("pushfilesrc");
+	else if (underCi())
+		FAIL() << "pushfilesrc (gstreamer1.0-plugins-bad) missing under CI";
+	auto structures = [](const PipelineRun &run) {
+		std::vector<std::string> out;
+		for (const Frame &f : run.frames) {
+			gchar *text = f.fields ? gst_structure_to_string(f.fields) : nullptr;
+			out.emplace_back(text ? text : "no meta");
+			g_free(text);
+		}
+		return out;
+	};
+	const auto launch = [&](const std::string &source, const char *videoBranch) {
+		return runPipeline(source + " location=\"" + path.string() + "\" ! qtdemux name=d d.video_0 ! " +
+				   videoBranch + "gpmfattach name=a ! appsink name=out sync=false d.meta_0 ! a.gpmf");
+	};
+	const PipelineRun queued = launch("filesrc", "queue ! ");
+	ASSERT_TRUE(queued.ok);
+	ASSERT_FALSE(queued.frames.empty());
+	const std::vector<std::string> expected = structures(queued);
+	EXPECT_EQ(std::count(expected.begin(), expected.end(), "no meta"), 0);
+	for (const std::string &source : sources) {
+		SCOPED_TRACE(source + " ! qtdemux ! gpmfattach");
+		const PipelineRun direct = launch(source, "");
+		ASSERT_TRUE(direct.ok);
+		const std::vector<std::string> got = structures(direct);
+		ASSERT_EQ(got.size(), expected.size());
+		for (std::size_t i = 0; i < got.size(); i++)
+			EXPECT_EQ(got[i], expected[i]) << "frame " << i;
+	}
+}
+
 INSTANTIATE_TEST_SUITE_P(Samples, AttachPipelineTest,
 			 ::testing::Values("hero7.mp4", "karma.mp4", "max-heromode.mp4"),
 			 [](const auto &info) {

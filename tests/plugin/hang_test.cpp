@@ -219,7 +219,7 @@ TEST_F(HangTest, CutMp4sEndWithEosOrErrorAndStop)
 }
 
 // gpmfattach holds frames for their telemetry, and the dashboard decodes and draws: the same
-// cuts through both, with the telemetry on its own queue as the docs show.
+// cuts through both, with the tracks on queues and (encoded video) without any.
 TEST_F(HangTest, CutMp4sThroughGpmfattachAndTheDashboardEndAndStop)
 {
 	for (const char *element : {"qtdemux", "gpmfattach", "gpmfoverlay", "decodebin", "videoconvert"})
@@ -233,10 +233,11 @@ TEST_F(HangTest, CutMp4sThroughGpmfattachAndTheDashboardEndAndStop)
 	for (const std::filesystem::path &cut : cuts) {
 		const std::string src = "filesrc location=\"" + cut.string() + "\" ! qtdemux name=d ";
 		encoded.push_back(src + "d.video_0 ! queue ! gpmfattach name=a ! fakesink d.meta_0 ! queue ! a.gpmf");
+		encoded.push_back(src + "d.video_0 ! gpmfattach name=a ! fakesink d.meta_0 ! a.gpmf"); // no queue
 		dashboard.push_back(src + "d.video_0 ! queue ! decodebin ! videoconvert ! gpmfattach name=a ! "
 					  "gpmfoverlay ! fakesink d.meta_0 ! queue ! a.gpmf");
 	}
-	expectNoHang(encoded, 4);   // 84 runs
+	expectNoHang(encoded, 4);   // 168 runs
 	expectNoHang(dashboard, 1); // 21 runs, each decoding up to a whole sample
 }
 

@@ -61,6 +61,9 @@ struct SessionEvent {
 	/// Payload: valid during the handler's call. The same payload comes once per window
 	/// (part 0, 1...) with `interval`; part is -1 when the record is the whole payload.
 	const Payload *payload = nullptr;
+	/// Payload, at its last window: the same payload, which the handler may take (move or swap
+	/// it away): the session does not read it after the call, and decodes into what is left.
+	Payload *takeablePayload = nullptr;
 	std::int64_t part = -1;
 	/// Header, Payload (with records on), Summary: the record, newline included. The handler
 	/// may move the text away (it is not used after the call).
