@@ -97,6 +97,14 @@ for row in "${rows[@]}"; do
 		printf "%-60s wall %6.2f s [%.2f-%.2f] (%+6.1f %%)  CPU %6.2f s (%+6.1f %%)  RSS %5.1f MB\n",
 			name, w, lo, hi, 100 * (w - bw) / bw, c, 100 * (c - bc) / bc, rss }'
 done
+# Where the time goes: one more run per row, each thread's CPU (the busiest sets the pace).
+if command -v python3 >/dev/null; then
+	echo "== CPU by thread (one run per row; d: is qtdemux's thread, a:src gpmfattach's)"
+	for row in "${rows[@]}"; do
+		declare -n cmd="cmd_${row//-/_}"
+		printf '%-16s %s\n' "$row" "$(python3 bench/lib/thread_cpu.py "${cmd[@]}" 2>/dev/null || echo failed)"
+	done
+fi
 base_wall=$(stat_of plain median)
 added=$(awk -v a="$(stat_of attach median)" -v b="$base_wall" 'BEGIN { printf "%.1f", 100 * (a - b) / b }')
 echo "Target: gpmfattach adds at most +15 % wall time: +$added % -> $(at_most "$added" 15)"

@@ -500,6 +500,23 @@ void appendJsonString(std::string &out, std::string_view s)
 	const auto *p = reinterpret_cast<const unsigned char *>(s.data());
 	const std::size_t n = s.size();
 
+	// Keys, FourCCs and units: short and plain, looked at without a branch per byte and
+	// appended whole, quotes included.
+	constexpr std::size_t kShort = 30;
+	if (n <= kShort) {
+		bool plain = true;
+		for (std::size_t i = 0; i < n; i++)
+			plain &= p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' && p[i] != '\\';
+		if (plain) {
+			char quoted[kShort + 2];
+			quoted[0] = '"';
+			std::copy_n(s.data(), n, quoted + 1); // s.data() may be null when n is 0
+			quoted[n + 1] = '"';
+			out.append(quoted, n + 2);
+			return;
+		}
+	}
+
 	out.push_back('"');
 	std::size_t run = 0; // start of the pending run of bytes copied as they are
 	std::size_t i = 0;

@@ -496,20 +496,23 @@ TEST(JsonString, ReplacesInvalidBytesWithReplacementCharacter)
 	EXPECT_EQ(jsonString("\xff"), "\"" + fffd + "\"");
 }
 
-// Plain ASCII is passed over eight bytes at a time: a byte that needs care is found at every
-// place in such a word, and after it.
-TEST(JsonString, SpecialBytesAreFoundAnywhereInALongString)
+// Short plain strings (keys, units) are looked at byte by byte without branching, longer ones
+// eight bytes at a time: a byte that needs care is found at every place in either, and after it.
+TEST(JsonString, SpecialBytesAreFoundAnywhereInAShortOrLongString)
 {
 	const std::string fffd = "\xef\xbf\xbd";
 	const std::pair<std::string, std::string> specials[] = {
 		{ "\"", "\\\"" }, { "\\", "\\\\" }, { "\n", "\\n" }, { "\x01", "\\u0001" },
 		{ "\x1f", "\\u001f" }, { "\xc2\xb5", "\xc2\xb5" }, { "\xff", fffd }, { "\x7f", "\x7f" },
 	};
-	for (const auto &[raw, escaped] : specials) {
-		for (std::size_t at = 0; at <= 24; at++) {
-			const std::string text = std::string(at, 'a') + raw + std::string(24 - at, 'b');
-			EXPECT_EQ(jsonString(text), "\"" + std::string(at, 'a') + escaped + std::string(24 - at, 'b') + "\"")
-			    << "at " << at;
+	for (std::size_t length : { 6, 24, 48 }) {
+		for (const auto &[raw, escaped] : specials) {
+			for (std::size_t at = 0; at <= length; at++) {
+				const std::string text = std::string(at, 'a') + raw + std::string(length - at, 'b');
+				EXPECT_EQ(jsonString(text),
+					  "\"" + std::string(at, 'a') + escaped + std::string(length - at, 'b') + "\"")
+				    << "at " << at << " of " << length;
+			}
 		}
 	}
 }
