@@ -416,9 +416,9 @@ char *detail::writeJsonFixed(char *p, double v, int decimals) noexcept
 namespace {
 
 /*
- * The texts of the floats written last on this thread, by their bits (direct-mapped). Float
- * streams are exposure and calibration values (SHUT, ISOG, UNIF...) that change seldom: one
- * recording repeats a few dozen values for hours, and a copy costs a tenth of the digits.
+ * The texts of the floats written last on this thread, by their bits (direct-mapped). Many
+ * float streams are exposure and calibration values (SHUT, ISOG, UNIF...) that change seldom: a
+ * recording repeats a few dozen of them for hours, and a copy costs a tenth of the digits.
  */
 struct FloatText {
 	std::uint32_t bits = 0; // 0 (0.0f) never looked up: integers are written before
