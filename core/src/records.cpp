@@ -518,18 +518,33 @@ void writeStreamRaw(JsonWriter &w, const Stream &s)
 	}
 }
 
-// The stream's metadata KLVs.
-void writeStreamSticky(JsonWriter &w, const Stream &s)
+// The stream's metadata KLVs. With `kept` (a PayloadRecordWriter's, for this stream), a KLV
+// equal to the one kept at its place is copied as it was written then: the members follow the
+// stream's names, so each starts with its comma wherever it is written.
+void writeStreamSticky(JsonWriter &w, const Stream &s, std::vector<detail::StickyText> *kept = nullptr)
 {
 	const Superseded superseded(s.sticky);
+	if (kept && kept->size() < s.sticky.size())
+		kept->resize(s.sticky.size());
 	for (std::size_t i = 0; i < s.sticky.size(); i++) {
 		const Property &p = s.sticky[i];
 		// STNM and SIUN/UNIT are "name" and "units" already; "name"/"rate" keys would clash.
 		if (p.key == FourCC("STNM") || p.key == FourCC("SIUN") || p.key == FourCC("UNIT") ||
 		    p.key == FourCC("name") || p.key == FourCC("rate") || superseded[i])
 			continue;
+		if (kept && (*kept)[i].valid && (*kept)[i].property == p) {
+			w.out().append((*kept)[i].text);
+			continue;
+		}
+		const std::size_t begin = w.out().size();
 		w.key(KeyText(p.key).view());
 		writeValues(w, p.values);
+		if (kept) {
+			detail::StickyText &k = (*kept)[i];
+			k.property = p;
+			k.text.assign(w.out(), begin);
+			k.valid = true;
+		}
 	}
 }
 
@@ -543,12 +558,13 @@ void writeAltitudeReference(JsonWriter &w, const Stream &s)
 }
 
 // A stream's members after its names, up to the inside of its "samples" array.
-void writeStreamHeadAfterNames(JsonWriter &w, const Stream &s)
+void writeStreamHeadAfterNames(JsonWriter &w, const Stream &s,
+			       std::vector<detail::StickyText> *kept = nullptr)
 {
 	writeStreamRate(w, s);
 	writeAltitudeReference(w, s);
 	writeStreamRaw(w, s);
-	writeStreamSticky(w, s);
+	writeStreamSticky(w, s, kept);
 	w.key("samples");
 	w.beginArray();
 }
@@ -947,8 +963,11 @@ void PayloadRecordWriter::reset(const Payload &payload)
 			layout.head.begin = text_.size();
 			stream.beginObject();
 			stream.key("fourcc");
-			stream.rawValue(namesAfterFourcc(streams_.size() - 1, s));
-			writeStreamHeadAfterNames(stream, s);
+			const std::size_t k = streams_.size() - 1;
+			stream.rawValue(namesAfterFourcc(k, s));
+			if (sticky_.size() <= k)
+				sticky_.resize(k + 1);
+			writeStreamHeadAfterNames(stream, s, &sticky_[k]);
 			layout.head.end = text_.size();
 			// The timed slots, in order and none NaN: a window's are then a bisection away.
 			const std::size_t timed = std::min(s.times.size(), s.slotCount());

@@ -853,6 +853,45 @@ TEST(PayloadRecordWriter, NamesFollowEachPayload)
 	expectSameRecord(p);
 }
 
+// The streams' metadata KLVs are kept from one payload to the next too, each copied when it is
+// what it was: a KLV whose value moves (TSMP), one added, removed, repeated (the last wins),
+// moved to another place, or holding a NaN (never equal to itself), is written as it is now.
+TEST(PayloadRecordWriter, MetadataFollowsEachPayload)
+{
+	Payload p;
+	p.devices = { deviceWith(1, "Camera", { streamAt("ACCL", { 0.1 }), streamAt("GYRO", { 0.2 }) }) };
+	auto &sticky = p.devices[0].streams[0].sticky;
+	sticky = { property(FourCC("STNM"), text("Accelerometer")), property(FourCC("SCAL"), floats(1, { 418 })),
+		   property(FourCC("TSMP"), floats(1, { 200 })), property(FourCC("ORIN"), text("ZXY")) };
+	PayloadRecordWriter writer;
+	auto expectSameRecord = [&writer](const Payload &payload, const char *what) {
+		std::string expected, got;
+		writePayloadRecord(expected, payload);
+		writer.reset(payload);
+		writer.write(got, {});
+		EXPECT_EQ(got, expected) << what;
+	};
+	expectSameRecord(p, "first");
+	expectSameRecord(p, "the same again");
+	sticky[2] = property(FourCC("TSMP"), floats(1, { 400 }));
+	expectSameRecord(p, "TSMP moved");
+	sticky.push_back(property(FourCC("TMPC"), floats(1, { 41.5 })));
+	expectSameRecord(p, "TMPC added");
+	sticky.push_back(property(FourCC("SCAL"), floats(1, { 100 })));
+	expectSameRecord(p, "SCAL again, later");
+	std::swap(sticky[1], sticky[3]);
+	expectSameRecord(p, "two swapped");
+	sticky[4] = property(FourCC("TMPC"), floats(1, { std::nan("") }));
+	expectSameRecord(p, "a NaN");
+	expectSameRecord(p, "the NaN again");
+	sticky.erase(sticky.begin() + 1, sticky.begin() + 3);
+	expectSameRecord(p, "two removed");
+	std::swap(p.devices[0].streams[0], p.devices[0].streams[1]);
+	expectSameRecord(p, "streams swapped");
+	sticky.clear();
+	expectSameRecord(p, "none left");
+}
+
 TEST(PayloadRecord, RecordsAppendToTheBuffer)
 {
 	std::string out;

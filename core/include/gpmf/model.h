@@ -17,6 +17,8 @@ namespace gpmf {
 struct Property {
 	FourCC key;
 	Values values;
+
+	friend bool operator==(const Property &, const Property &) = default;
 };
 
 /// How a number of a stream's samples is written: 0 to kMaxFixedDecimals (json_writer.h) is a

@@ -44,6 +44,15 @@ void writeSummaryRecord(std::string &out, const Summary &summary, const RecordTi
 /// True if any stream of the payload has a slot inside the window.
 bool windowHasSamples(const Payload &payload, const RecordWindow &window);
 
+namespace detail {
+/// One metadata KLV of a stream and its text in a record (",\"SCAL\":418").
+struct StickyText {
+	Property property;
+	std::string text;
+	bool valid = false;
+};
+} // namespace detail
+
 /*
  * The records of many windows of one payload (a record per video frame, gpmfattach), byte for
  * byte as writePayloadRecord() writes them, faster: what every window's record shares (the
@@ -97,6 +106,10 @@ private:
 	std::vector<Span> deviceHeads_;	    ///< each device's object up to the inside of "streams"
 	std::vector<StreamLayout> streams_; ///< every device's streams, in order
 	std::vector<Names> names_;	    ///< of every stream, in order
+	/// The text of each of every stream's metadata KLVs, kept from the last reset() (streams
+	/// and KLVs in order) and written again only for the KLVs that differ: TSMP, TICK, TMPC
+	/// move from one payload to the next, SCAL, TYPE, ORIN... stay.
+	std::vector<std::vector<detail::StickyText>> sticky_;
 };
 
 /*

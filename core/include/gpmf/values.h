@@ -57,6 +57,9 @@ struct Values {
 	void append(const Values &other);
 	void clearSamples() noexcept { sampleCount = 0; numbers.clear(); texts.clear(); }
 
+	/// The same samples in the same layout (a NaN is never equal: such values compare unequal).
+	friend bool operator==(const Values &, const Values &) = default;
+
 private:
 	std::size_t numericFields_ = 0;
 	std::vector<std::size_t> slot_; ///< field -> slot; empty when fields are all numbers or all text
