@@ -179,22 +179,17 @@ bool gst_gpmf_attach_on_session_event(GstGpmfAttach *self, gpmf::SessionEvent &e
 	const bool timed = event.pts != gpmf::kNoTime && event.duration != gpmf::kNoTime;
 	switch (event.kind) {
 	case Kind::Payload:
-		if (event.part > 0 || !event.payload || !timed)
+		// gpmfattach asks for no windows: each payload comes once, whole, and may be taken.
+		if (!event.takeablePayload || !timed)
 			return true;
 		for (const gpmf::Diagnostic &d : event.payload->diagnostics)
 			GST_WARNING_OBJECT(self, "payload %" G_GUINT64_FORMAT " partly decoded: %s",
 					   guint64(event.payload->index), d.message().c_str());
 		GST_LOG_OBJECT(self, "payload %" G_GUINT64_FORMAT " at %" GST_TIME_FORMAT,
 			       guint64(event.payload->index), GST_TIME_ARGS(event.pts));
-		// Taken, not copied, when this is its only window (gpmfattach asks for no records).
-		if (event.takeablePayload && event.part <= 0)
-			st.telemetry.takePayload(*event.takeablePayload, event.gps, st.gpmfMap,
-						 st.gpmfMap.toRunning(Ns(event.pts)),
-						 st.gpmfMap.toRunning(Ns(event.pts + event.duration)));
-		else
-			st.telemetry.addPayload(*event.payload, event.gps, st.gpmfMap,
-						st.gpmfMap.toRunning(Ns(event.pts)),
-						st.gpmfMap.toRunning(Ns(event.pts + event.duration)));
+		st.telemetry.takePayload(*event.takeablePayload, event.gps, st.gpmfMap,
+					 st.gpmfMap.toRunning(Ns(event.pts)),
+					 st.gpmfMap.toRunning(Ns(event.pts + event.duration)));
 		return true;
 	case Kind::Gap:
 		if (timed)

@@ -222,35 +222,18 @@ Telemetry::Telemetry() : merged_(std::make_unique<Payload>())
 
 Telemetry::~Telemetry() = default;
 
-std::unique_ptr<Telemetry::Stored> Telemetry::spareEntry()
-{
-	if (spare_.empty())
-		return std::make_unique<Stored>();
-	std::unique_ptr<Stored> st = std::move(spare_.back());
-	spare_.pop_back();
-	return st;
-}
-
-void Telemetry::addPayload(const Payload &payload, const std::vector<GpsPoint> *gps, const TimeMap &map,
-			   Ns start, Ns end)
-{
-	std::unique_ptr<Stored> st = spareEntry();
-	st->payload = payload; // into the memory of an old one: next to no allocation
-	store(std::move(st), gps, map, start, end);
-}
-
 void Telemetry::takePayload(Payload &payload, const std::vector<GpsPoint> *gps, const TimeMap &map,
 			    Ns start, Ns end)
 {
-	std::unique_ptr<Stored> st = spareEntry();
+	std::unique_ptr<Stored> st;
+	if (!spare_.empty()) {
+		st = std::move(spare_.back());
+		spare_.pop_back();
+	} else {
+		st = std::make_unique<Stored>();
+	}
+	// The payload's contents for an old one's memory, which the decoder fills again.
 	std::swap(st->payload, payload);
-	store(std::move(st), gps, map, start, end);
-}
-
-void Telemetry::store(std::unique_ptr<Stored> st, const std::vector<GpsPoint> *gps, const TimeMap &map,
-		      Ns start, Ns end)
-{
-	const Payload &payload = st->payload;
 	st->recordsReady = false;
 	for (std::size_t k = 0; k < kFrameKeys.size(); k++)
 		st->keyed[k] = findStream(st->payload, kFrameKeys[k]);
@@ -258,7 +241,7 @@ void Telemetry::store(std::unique_ptr<Stored> st, const std::vector<GpsPoint> *g
 	st->start = start;
 	st->end = end;
 	double lo = kInf, hi = -kInf;
-	for (const Device &d : payload.devices) {
+	for (const Device &d : st->payload.devices) {
 		for (const Stream &s : d.streams) {
 			const std::size_t n = std::min(s.times.size(), s.slotCount());
 			if (n == 0)

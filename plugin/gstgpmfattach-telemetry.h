@@ -87,12 +87,9 @@ public:
 	Telemetry(const Telemetry &) = delete;
 	Telemetry &operator=(const Telemetry &) = delete;
 
-	/// A decoded payload (copied) covering [start, end) of running time, with its GPS points
-	/// (times as the payload's).
-	void addPayload(const Payload &payload, const std::vector<GpsPoint> *gps, const TimeMap &map,
-			Ns start, Ns end);
-	/// The same, taking the payload's contents instead of copying them: `payload` is left with
-	/// the memory of an old one, for the decoder to fill again.
+	/// A decoded payload covering [start, end) of running time, with its GPS points (times as
+	/// the payload's). Its contents are taken, not copied: `payload` is left with the memory
+	/// of an old one, for the decoder to fill again.
 	void takePayload(Payload &payload, const std::vector<GpsPoint> *gps, const TimeMap &map, Ns start,
 			 Ns end);
 	/// Time with no payload: [start, end) of running time.
@@ -122,9 +119,6 @@ private:
 		GpsPoint point;
 	};
 
-	std::unique_ptr<Stored> spareEntry();
-	void store(std::unique_ptr<Stored> entry, const std::vector<GpsPoint> *gps, const TimeMap &map,
-		   Ns start, Ns end);
 	void writeRecord(const FrameRequest &request, FrameTelemetry &out);
 	/// The record of a frame across the payloads of contributors_, all on `main`'s timeline:
 	/// false (nothing written) where they are not, or their streams' layouts differ.
