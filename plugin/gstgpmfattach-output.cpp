@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -126,11 +127,21 @@ void setClockTime(GstStructure *s, GQuark field, GstClockTime value)
 	gst_structure_id_take_value(s, field, &v);
 }
 
+// A copy for GLib to free: the texts hold no NUL, so a plain copy (g_strndup() looks for one,
+// byte by byte, over the record's kilobytes).
+gchar *copyText(std::string_view text)
+{
+	auto *copy = static_cast<gchar *>(g_malloc(text.size() + 1));
+	std::memcpy(copy, text.data(), text.size());
+	copy[text.size()] = '\0';
+	return copy;
+}
+
 void setString(GstStructure *s, GQuark field, std::string_view text)
 {
 	GValue v = G_VALUE_INIT;
 	g_value_init(&v, G_TYPE_STRING);
-	g_value_take_string(&v, g_strndup(text.data(), text.size()));
+	g_value_take_string(&v, copyText(text));
 	gst_structure_id_take_value(s, field, &v);
 }
 
@@ -152,7 +163,7 @@ void setRecord(GstStructure *s, GQuark field, const std::string &record)
 	    [](GQuark id, GValue *value, gpointer data) -> gboolean {
 		    const auto *t = static_cast<const Text *>(data);
 		    if (id == t->field)
-			    g_value_take_string(value, g_strndup(t->record->data(), t->record->size()));
+			    g_value_take_string(value, copyText(*t->record));
 		    return TRUE;
 	    },
 	    &text);
@@ -772,6 +783,7 @@ GstFlowReturn gst_gpmf_attach_aggregate(GstAggregator *aggregator, gboolean time
 					// was known before this call) and nothing let through is before them.
 					complete.swap(st.openBatch);
 					st.openBatchEnd = kNoNs;
+					st.openBatchBytes = 0;
 					done = false;
 				}
 				st.videoDone = done || ret == GST_FLOW_EOS;

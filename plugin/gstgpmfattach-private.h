@@ -103,13 +103,16 @@ struct GstGpmfAttachBatch {
  * ended (an EOS of the element's own): it aggregates on the video alone, and aggregate() takes
  * `pending` with each frame.
  *
- * Handing each frame from the video's thread to the aggregator's costs a thread switch. When the
- * pipeline is not live, the video pad's probe holds frames back (`openBatch`) and lets one in
- * kBatchFrames through to GstAggregator: aggregate() takes the frames held before it from
- * `closedBatches` first. A serialized event or query closes the batch too (sink_event and
- * sink_query take it first), so the order holds. Frames are held only while aggregate() would
- * hold them anyway (their telemetry has not come: `completeUntil`, `gpmfNews`); when aggregate()
- * finds held frames complete and nothing let through is waiting for it, it takes them itself.
+ * Handing a frame from the video's thread to the aggregator's wakes that thread, which costs
+ * tens of microseconds on a VM, several frames' telemetry. When the pipeline is not live, the video pad's
+ * probe holds frames back (`openBatch`) and lets one through to GstAggregator once two payloads
+ * came on the gpmf pad since the last (kBatchPayloads; or one, past kBatchBytes), or
+ * kBatchFrames were held: aggregate() takes the frames held before it from `closedBatches`
+ * first. A serialized event or query closes the batch too (sink_event and sink_query take it
+ * first), so the order holds. Frames are held only while their telemetry has not come
+ * (`completeUntil`), or has come in the payload just arrived (they then wait a payload more,
+ * within max-delay: one hand-over a payload becomes one every two); when aggregate() finds held
+ * frames complete and nothing let through is waiting for it, it takes them itself.
  *
  * Threads: the aggregator's thread (aggregate(), the serialized events and queries it hands to
  * sink_event and sink_query, and flush/start/stop while that thread is stopped) owns everything
@@ -143,7 +146,10 @@ struct GstGpmfAttachState {
 	/// taken (by address): frames held while it is empty may be taken at once.
 	std::deque<const void *> inFlight;
 	GstSegment probeSegment; ///< the video's, as the probe saw it
-	bool gpmfNews = false;	 ///< the gpmf pad got something since the probe let a frame through
+	/// Payloads the gpmf pad got since the probe let a frame through (an event counts as
+	/// kBatchPayloads: the next frame goes through).
+	std::size_t gpmfNews = 0;
+	gsize openBatchBytes = 0; ///< the frames' sizes
 	/// Published by aggregate(): frames ending by then have their telemetry (kNoNs: none).
 	gpmf::attach::Ns completeUntil = gpmf::attach::kNoNs;
 	GstClockTime maxDelay = GST_CLOCK_TIME_NONE; ///< max-delay, as aggregate() saw it

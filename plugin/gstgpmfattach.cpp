@@ -39,7 +39,8 @@
  * long frames may wait for their telemetry (about 1.5 s). In pipelines that are not live,
  * latency means nothing but how much GstAggregator lets a pad queue, so gpmfattach raises it
  * to 300 ms while it runs, if it was left at 0; and frames waiting for their telemetry are
- * handed over to GstAggregator's thread in batches (of up to 32), not one by one.
+ * handed over to GstAggregator's thread in batches (one every two payloads, of up to 128
+ * frames, within max-delay), not one by one.
  *
  * The gpmf pad's data never waits in GstAggregator's queue (the element takes it as it comes),
  * so the gpmf pad's upstream is held back only while the telemetry is far ahead of the video.
@@ -93,9 +94,14 @@ constexpr const char *kOwnField = "gpmfattach-own";
 // The gpmf pad holds back its upstream when this many payloads wait beyond the video.
 constexpr std::size_t kMaxPayloadsAhead = 64;
 
-// The video probe lets one frame in so many through to GstAggregator when not live (and holds
-// the others back, for the aggregator's thread to take with it).
-constexpr std::size_t kBatchFrames = 32;
+// When not live, the video probe holds frames back for the aggregator's thread to take with the
+// next frame it lets through: once this many payloads came since the last (the frames complete
+// after the first payload wait for the second: half the hand-overs) ...
+constexpr std::size_t kBatchPayloads = 2;
+// ... or one payload came and the frames held weigh this much (high bit rates, raw video) ...
+constexpr gsize kBatchBytes = 16 << 20;
+// ... or this many frames are held (two payloads of 60 fps video).
+constexpr std::size_t kBatchFrames = 128;
 
 GstEvent *markEvent(GstEvent *event, const char *field)
 {
@@ -224,7 +230,7 @@ static GstFlowReturn gst_gpmf_attach_take_buffer(GstGpmfAttach *self, GstBuffer 
 	input.buffer = gst_buffer_ref(buffer);
 	st.pending.push_back(std::move(input));
 	st.pendingBuffers++;
-	st.gpmfNews = true;
+	st.gpmfNews++;
 	return GST_FLOW_OK;
 }
 
@@ -327,7 +333,7 @@ static GstFlowReturn gst_gpmf_attach_gpmf_event(GstGpmfAttach *self, GstEvent *e
 	default:
 		break;
 	}
-	st.gpmfNews = true;
+	st.gpmfNews = kBatchPayloads;
 	st.moved.notify_all(); // aggregate() may wait for the telemetry of the last frames
 	const GstFlowReturn ret = gst_gpmf_attach_gpmf_flow(st);
 	gst_event_unref(event);
@@ -365,6 +371,7 @@ void gst_gpmf_attach_clear_batches(GstGpmfAttachState &st)
 		gst_buffer_unref(b);
 	st.openBatch.clear();
 	st.openBatchEnd = gpmf::attach::kNoNs;
+	st.openBatchBytes = 0;
 	st.inFlight.clear();
 	for (GstGpmfAttachBatch &batch : st.closedBatches)
 		for (GstBuffer *b : batch.frames)
@@ -393,14 +400,16 @@ std::vector<GstBuffer *> gst_gpmf_attach_take_batches(GstGpmfAttach *self, const
 }
 
 // Whether the video probe holds the frame back (with `lock`): while aggregate() would hold it
-// anyway, waiting for its telemetry, and nothing came on the gpmf pad since the last frame let
-// through (its telemetry may be there now), up to kBatchFrames at a time.
+// anyway, waiting for its telemetry, until a batch is due (kBatchPayloads, kBatchBytes,
+// kBatchFrames) or its first frame would wait past max-delay.
 static bool gst_gpmf_attach_holds(GstGpmfAttachState &st, GstBuffer *buffer)
 {
 	using gpmf::attach::kNoNs;
 	using gpmf::attach::Ns;
-	if (!st.batching || st.gpmfNews || st.openBatch.size() + 1 >= kBatchFrames ||
-	    st.probeSegment.format != GST_FORMAT_TIME || st.probeSegment.rate <= 0)
+	if (!st.batching || st.gpmfNews >= kBatchPayloads ||
+	    (st.gpmfNews > 0 && st.openBatchBytes >= kBatchBytes) ||
+	    st.openBatch.size() + 1 >= kBatchFrames || st.probeSegment.format != GST_FORMAT_TIME ||
+	    st.probeSegment.rate <= 0)
 		return false;
 	GstClockTime end = GST_BUFFER_PTS(buffer);
 	if (!GST_CLOCK_TIME_IS_VALID(end))
@@ -470,10 +479,12 @@ static GstPadProbeReturn gst_gpmf_attach_video_probe(GstPad *pad, GstPadProbeInf
 				hold = buffer && !inject &&
 				       gst_gpmf_attach_holds(st, GST_PAD_PROBE_INFO_BUFFER(info));
 			if (hold) {
-				st.openBatch.push_back(gst_buffer_ref(GST_PAD_PROBE_INFO_BUFFER(info)));
+				GstBuffer *held = GST_PAD_PROBE_INFO_BUFFER(info);
+				st.openBatch.push_back(gst_buffer_ref(held));
+				st.openBatchBytes += gst_buffer_get_size(held);
 			} else {
 				if (buffer)
-					st.gpmfNews = false;
+					st.gpmfNews = 0;
 				if (item)
 					st.inFlight.push_back(item);
 				if (!st.openBatch.empty() && item) {
@@ -483,6 +494,7 @@ static GstPadProbeReturn gst_gpmf_attach_video_probe(GstPad *pad, GstPadProbeInf
 					batch.item = item;
 					st.closedBatches.push_back(std::move(batch));
 					st.openBatchEnd = gpmf::attach::kNoNs;
+					st.openBatchBytes = 0;
 				}
 			}
 		}
@@ -728,7 +740,8 @@ static gboolean gst_gpmf_attach_start(GstAggregator *aggregator)
 			st.pendingBuffers = st.payloadsAhead = 0;
 			st.gpmfFlushing = st.videoDone = st.eosInjected = st.absentSent = false;
 			st.videoFlushes = st.seenVideoFlushes = 0;
-			st.batching = st.gpmfNews = false;
+			st.batching = false;
+			st.gpmfNews = 0;
 			st.completeUntil = gpmf::attach::kNoNs;
 			gst_segment_init(&st.probeSegment, GST_FORMAT_UNDEFINED);
 			gst_gpmf_attach_clear_batches(st);

@@ -4,22 +4,34 @@
 
 #include "gstgpmfmeta.h"
 
-void gst_gpmf_meta_register(void)
+// The meta's registration, made once: gst_buffer_add_custom_meta() would look it up by name
+// (a locked hash table lookup) for every frame.
+static const GstMetaInfo *gst_gpmf_meta_get_info(void)
 {
-	static gsize registered = 0;
-	if (g_once_init_enter(&registered)) {
+	static const GstMetaInfo *info = nullptr;
+	if (g_once_init_enter(&info)) {
 		// No tags: the telemetry stays true whatever is done to the pixels (scaled, converted),
 		// so transformations copy it (GstCustomMeta's default transform copies the structure).
 		static const gchar *tags[] = {nullptr};
-		gst_meta_register_custom(GST_GPMF_META_NAME, tags, nullptr, nullptr, nullptr);
-		g_once_init_leave(&registered, 1);
+		const GstMetaInfo *registered =
+		    gst_meta_register_custom(GST_GPMF_META_NAME, tags, nullptr, nullptr, nullptr);
+		// (Registered already, by another copy of this code in the process: that one.)
+		g_once_init_leave(&info, registered ? registered : gst_meta_get_info(GST_GPMF_META_NAME));
 	}
+	return info;
+}
+
+void gst_gpmf_meta_register(void)
+{
+	gst_gpmf_meta_get_info();
 }
 
 GstStructure *gst_buffer_add_gpmf_meta(GstBuffer *buffer)
 {
-	gst_gpmf_meta_register();
-	GstCustomMeta *meta = gst_buffer_add_custom_meta(buffer, GST_GPMF_META_NAME);
+	const GstMetaInfo *info = gst_gpmf_meta_get_info();
+	if (!info || !gst_meta_info_is_custom(info))
+		return nullptr;
+	auto *meta = reinterpret_cast<GstCustomMeta *>(gst_buffer_add_meta(buffer, info, nullptr));
 	return meta ? gst_custom_meta_get_structure(meta) : nullptr;
 }
 

@@ -494,13 +494,49 @@ TEST_F(AttachTest, FramesWaitForTheirTelemetry)
 	// Payload 0 alone does not complete them (a second of telemetry past each is needed).
 	g_usleep(100 * 1000);
 	EXPECT_EQ(gst_harness_buffers_in_queue(video_), 0u);
+	// Payload 1 completes them. Not live, they may wait for payload 2, to reach the aggregator's
+	// thread with the frames it completes (one hand-over every two payloads).
 	pushPayload(payloads[1]);
 	pushFrame(20);
-	GstBuffer *first = gst_harness_pull(video_);
-	ASSERT_NE(first, nullptr);
-	EXPECT_EQ(GST_BUFFER_PTS(first), 0u);
-	EXPECT_NE(gst_buffer_get_gpmf_meta(first), nullptr);
-	gst_buffer_unref(first);
+	pushPayload(payloads[2]);
+	pushFrame(21);
+	for (std::uint64_t i = 0; i < 20; i++) {
+		GstBuffer *frame = gst_harness_pull(video_);
+		ASSERT_NE(frame, nullptr);
+		EXPECT_EQ(GST_BUFFER_PTS(frame), frameTime(i));
+		EXPECT_NE(gst_buffer_get_gpmf_meta(frame), nullptr);
+		gst_buffer_unref(frame);
+	}
+}
+
+// Heavy frames (raw video, high bit rates) do not wait for a second payload: past 16 MiB held,
+// the first payload that completes them lets them go.
+TEST_F(AttachTest, HeavyFramesGoAtTheFirstPayloadThatCompletesThem)
+{
+	const auto payloads = demoPayloads(gpmf::DemoCamera::Hero8, 3);
+	start();
+	// 8 MiB frames, all on one block of memory.
+	static const std::vector<std::uint8_t> block(8 << 20);
+	auto pushHeavyFrame = [this](std::uint64_t i) {
+		GstBuffer *b = gst_buffer_new_wrapped_full(GST_MEMORY_FLAG_READONLY,
+							   const_cast<std::uint8_t *>(block.data()),
+							   block.size(), 0, block.size(), nullptr, nullptr);
+		GST_BUFFER_PTS(b) = frameTime(i);
+		GST_BUFFER_DURATION(b) = frameTime(i + 1) - frameTime(i);
+		ASSERT_EQ(gst_harness_push(video_, b), GST_FLOW_OK);
+	};
+	pushPayload(payloads[0]);
+	for (std::uint64_t i = 0; i < 20; i++)
+		pushHeavyFrame(i);
+	pushPayload(payloads[1]);
+	pushHeavyFrame(20);
+	for (std::uint64_t i = 0; i < 20; i++) {
+		GstBuffer *frame = gst_harness_pull(video_);
+		ASSERT_NE(frame, nullptr);
+		EXPECT_EQ(GST_BUFFER_PTS(frame), frameTime(i));
+		EXPECT_NE(gst_buffer_get_gpmf_meta(frame), nullptr);
+		gst_buffer_unref(frame);
+	}
 }
 
 // A flush of both pads (a seek): what was held is dropped, the new position gets its telemetry.
