@@ -293,6 +293,18 @@ protected:
 		return next;
 	}
 
+	// The next `count` frames out are frames 0, 1, ... in order, each with its GstGpmfMeta.
+	void pullFramesWithTelemetry(std::uint64_t count)
+	{
+		for (std::uint64_t i = 0; i < count; i++) {
+			GstBuffer *frame = gst_harness_pull(video_);
+			ASSERT_NE(frame, nullptr);
+			EXPECT_EQ(GST_BUFFER_PTS(frame), frameTime(i));
+			EXPECT_NE(gst_buffer_get_gpmf_meta(frame), nullptr);
+			gst_buffer_unref(frame);
+		}
+	}
+
 	void endVideo() { ASSERT_TRUE(gst_harness_push_event(video_, gst_event_new_eos())); }
 	void endGpmf() { ASSERT_TRUE(gst_harness_push_event(gpmf_, gst_event_new_eos())); }
 
@@ -500,13 +512,7 @@ TEST_F(AttachTest, FramesWaitForTheirTelemetry)
 	pushFrame(20);
 	pushPayload(payloads[2]);
 	pushFrame(21);
-	for (std::uint64_t i = 0; i < 20; i++) {
-		GstBuffer *frame = gst_harness_pull(video_);
-		ASSERT_NE(frame, nullptr);
-		EXPECT_EQ(GST_BUFFER_PTS(frame), frameTime(i));
-		EXPECT_NE(gst_buffer_get_gpmf_meta(frame), nullptr);
-		gst_buffer_unref(frame);
-	}
+	pullFramesWithTelemetry(20);
 }
 
 // Heavy frames (raw video, high bit rates) do not wait for a second payload: past 16 MiB held,
@@ -530,13 +536,7 @@ TEST_F(AttachTest, HeavyFramesGoAtTheFirstPayloadThatCompletesThem)
 		pushHeavyFrame(i);
 	pushPayload(payloads[1]);
 	pushHeavyFrame(20);
-	for (std::uint64_t i = 0; i < 20; i++) {
-		GstBuffer *frame = gst_harness_pull(video_);
-		ASSERT_NE(frame, nullptr);
-		EXPECT_EQ(GST_BUFFER_PTS(frame), frameTime(i));
-		EXPECT_NE(gst_buffer_get_gpmf_meta(frame), nullptr);
-		gst_buffer_unref(frame);
-	}
+	pullFramesWithTelemetry(20);
 }
 
 // A flush of both pads (a seek): what was held is dropped, the new position gets its telemetry.
