@@ -5,9 +5,12 @@
 # wall and CPU time, median of N interleaved runs. Target: at most +15 % wall time. The same
 # with a queue on the video branch (one thread more) is timed too, against its own plain run.
 # The input is karma.mp4 looped to an hour by ffmpeg, as bench/run.sh makes it (cached in the
-# work folder), or --input MP4. Usage: bench/attach.sh [--runs N] [--minutes N] [--input MP4]
-# [SAMPLES_DIR]. GPMF_BUILD_DIR picks the build (default build-release, configured here when
-# missing); BENCH_WORK_DIR the work folder (default bench/.work).
+# work folder), or --input MP4. --against BUILD times gpmfattach of another build (a meson build
+# folder, built) in the same interleaved runs: wall times here swing by a third from run to run,
+# so two builds are compared run by run, not script run against script run. Usage:
+# bench/attach.sh [--runs N] [--minutes N] [--input MP4] [--against BUILD] [SAMPLES_DIR].
+# GPMF_BUILD_DIR picks the build (default build-release, configured here when missing);
+# BENCH_WORK_DIR the work folder (default bench/.work).
 set -euo pipefail
 shopt -s inherit_errexit
 export LC_ALL=C
@@ -15,13 +18,15 @@ cd "$(dirname "$0")/.."
 runs=5
 minutes=60
 input=""
+against=""
 samples="${GPMF_SAMPLES_DIR:-../shared/samples}"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--runs) runs="${2:?--runs takes a number}"; shift 2 ;;
 	--minutes) minutes="${2:?--minutes takes a number}"; shift 2 ;;
 	--input) input="${2:?--input takes an MP4}"; shift 2 ;;
-	-h | --help) sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--against) against="${2:?--against takes a build folder}"; shift 2 ;;
+	-h | --help) sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "bench/attach.sh: unknown option '$1'" >&2; exit 2 ;;
 	*) samples="$1"; shift ;;
 	esac
@@ -59,8 +64,11 @@ fi
 frames=$(ffprobe -v error -select_streams v:0 -show_entries stream=nb_frames -of csv=p=0 "$input" 2>/dev/null || true)
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); build: $build"
 echo "Input: $input ($(du -h "$input" | cut -f1), ${frames:-?} video frames)"
+[ -z "$against" ] || echo "Against: the build in $against"
 
-src=(gst-launch-1.0 -q filesrc location="$input" ! qtdemux name=d)
+# Every row runs through env, the other build's too: the same one exec more for each.
+launch=(gst-launch-1.0 -q filesrc location="$input" ! qtdemux name=d)
+src=(env GST_PLUGIN_PATH="$GST_PLUGIN_PATH" GST_REGISTRY="$GST_REGISTRY" "${launch[@]}")
 rows=(plain attach attach-norecord plain-queue attach-queue)
 # Two sinks fed from qtdemux's one thread cannot both preroll: the plain run's sinks do not wait
 # for it (async=false); gpmfattach's pipeline has one sink.
@@ -76,6 +84,20 @@ label_plain_queue="qtdemux -> queue -> fakesink, gpmd pad -> fakesink"
 label_attach_queue="qtdemux -> queue -> gpmfattach -> fakesink"
 base_of_plain=plain base_of_attach=plain base_of_attach_norecord=plain
 base_of_plain_queue=plain-queue base_of_attach_queue=plain-queue
+if [ -n "$against" ]; then
+	if ! [ -f "$against/plugin/libgstgpmf.so" ]; then
+		echo "bench/attach.sh: no plugin in $against/plugin (meson compile -C $against first)" >&2
+		exit 1
+	fi
+	other=(env GST_PLUGIN_PATH="$(realpath "$against")/plugin" GST_REGISTRY="$work/against-registry.dat")
+	"${other[@]}" gst-inspect-1.0 gpmfattach >/dev/null
+	cmd_attach_against=("${other[@]}" "${launch[@]}" d.video_0 ! gpmfattach name=a ! fakesink d.meta_0 ! a.gpmf)
+	cmd_attach_norecord_against=("${other[@]}" "${launch[@]}" d.video_0 ! gpmfattach name=a attach-record=false ! fakesink d.meta_0 ! a.gpmf)
+	label_attach_against="qtdemux -> gpmfattach -> fakesink, the --against build"
+	label_attach_norecord_against="  the same, attach-record=false, the --against build"
+	base_of_attach_against=plain base_of_attach_norecord_against=plain
+	rows+=(attach-against attach-norecord-against)
+fi
 
 measure_reset
 echo "== $runs runs per row, interleaved"

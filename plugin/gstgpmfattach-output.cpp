@@ -132,7 +132,8 @@ void setClockTime(GstStructure *s, GQuark field, GstClockTime value)
 gchar *copyText(std::string_view text)
 {
 	auto *copy = static_cast<gchar *>(g_malloc(text.size() + 1));
-	std::memcpy(copy, text.data(), text.size());
+	if (!text.empty()) // an empty view's data() may be null
+		std::memcpy(copy, text.data(), text.size());
 	copy[text.size()] = '\0';
 	return copy;
 }
