@@ -782,9 +782,7 @@ GstFlowReturn gst_gpmf_attach_aggregate(GstAggregator *aggregator, gboolean time
 				     (st.completeUntil != kNoNs && st.openBatchEnd <= st.completeUntil))) {
 					// The probe held frames back that are complete now (it went by what
 					// was known before this call) and nothing let through is before them.
-					complete.swap(st.openBatch);
-					st.openBatchEnd = kNoNs;
-					st.openBatchBytes = 0;
+					complete = st.takeOpenBatch();
 					done = false;
 				}
 				st.videoDone = done || ret == GST_FLOW_EOS;

@@ -104,10 +104,10 @@ struct GstGpmfAttachBatch {
  * `pending` with each frame.
  *
  * Handing a frame from the video's thread to the aggregator's wakes that thread, which costs
- * tens of microseconds on a VM, several frames' telemetry. When the pipeline is not live, the video pad's
- * probe holds frames back (`openBatch`) and lets one through to GstAggregator once two payloads
- * came on the gpmf pad since the last (kBatchPayloads; or one, past kBatchBytes), or
- * kBatchFrames were held: aggregate() takes the frames held before it from `closedBatches`
+ * tens of microseconds on a VM, several frames' telemetry. When the pipeline is not live, the
+ * video pad's probe holds frames back (`openBatch`) and lets one through to GstAggregator once
+ * two payloads came on the gpmf pad since the last (kBatchPayloads; or one, past kBatchBytes),
+ * or kBatchFrames were held: aggregate() takes the frames held before it from `closedBatches`
  * first. A serialized event or query closes the batch too (sink_event and sink_query take it
  * first), so the order holds. Frames are held only while their telemetry has not come
  * (`completeUntil`), or has come in the payload just arrived (they then wait a payload more,
@@ -122,6 +122,14 @@ struct GstGpmfAttachBatch {
 struct GstGpmfAttachState {
 	explicit GstGpmfAttachState(GstGpmfAttach *self);
 	~GstGpmfAttachState();
+
+	/// The frames of the open batch, which is then empty (with `lock`).
+	std::vector<GstBuffer *> takeOpenBatch()
+	{
+		openBatchEnd = gpmf::attach::kNoNs;
+		openBatchBytes = 0;
+		return std::exchange(openBatch, {});
+	}
 
 	// Guarded by GST_OBJECT_LOCK.
 	GstGpmfAttachSettings settings;
@@ -140,8 +148,9 @@ struct GstGpmfAttachState {
 	std::uint64_t videoFlushes = 0; ///< FLUSH_STOPs on the video pad
 	bool batching = false;		///< not live: the video probe holds frames back
 	std::vector<GstBuffer *> openBatch;
-	std::deque<GstGpmfAttachBatch> closedBatches;
 	gpmf::attach::Ns openBatchEnd = gpmf::attach::kNoNs; ///< the end of its first frame
+	gsize openBatchBytes = 0;			     ///< its frames' sizes
+	std::deque<GstGpmfAttachBatch> closedBatches;
 	/// What the probe let through to GstAggregator and the aggregator's thread has not yet
 	/// taken (by address): frames held while it is empty may be taken at once.
 	std::deque<const void *> inFlight;
@@ -149,7 +158,6 @@ struct GstGpmfAttachState {
 	/// Payloads the gpmf pad got since the probe let a frame through (an event counts as
 	/// kBatchPayloads: the next frame goes through).
 	std::size_t gpmfNews = 0;
-	gsize openBatchBytes = 0; ///< the frames' sizes
 	/// Published by aggregate(): frames ending by then have their telemetry (kNoNs: none).
 	gpmf::attach::Ns completeUntil = gpmf::attach::kNoNs;
 	GstClockTime maxDelay = GST_CLOCK_TIME_NONE; ///< max-delay, as aggregate() saw it

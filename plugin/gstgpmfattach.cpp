@@ -367,11 +367,8 @@ static GstFlowReturn gst_gpmf_attach_sink_event_pre_queue(GstAggregator *aggrega
 
 void gst_gpmf_attach_clear_batches(GstGpmfAttachState &st)
 {
-	for (GstBuffer *b : st.openBatch)
+	for (GstBuffer *b : st.takeOpenBatch())
 		gst_buffer_unref(b);
-	st.openBatch.clear();
-	st.openBatchEnd = gpmf::attach::kNoNs;
-	st.openBatchBytes = 0;
 	st.inFlight.clear();
 	for (GstGpmfAttachBatch &batch : st.closedBatches)
 		for (GstBuffer *b : batch.frames)
@@ -490,11 +487,9 @@ static GstPadProbeReturn gst_gpmf_attach_video_probe(GstPad *pad, GstPadProbeInf
 				if (!st.openBatch.empty() && item) {
 					// What GstAggregator gets now goes after the frames held.
 					GstGpmfAttachBatch batch;
-					batch.frames.swap(st.openBatch);
+					batch.frames = st.takeOpenBatch();
 					batch.item = item;
 					st.closedBatches.push_back(std::move(batch));
-					st.openBatchEnd = gpmf::attach::kNoNs;
-					st.openBatchBytes = 0;
 				}
 			}
 		}
