@@ -301,8 +301,10 @@ void Telemetry::prune(Ns running)
 		store_.pop_front();
 	}
 	// The newest point before the frames stays: it still says how old the GPS is.
-	while (gps_.size() > 1 && gps_[1].rt < keep - kKeepGps)
-		gps_.pop_front();
+	std::size_t stale = 0;
+	while (stale + 1 < gps_.size() && gps_[stale + 1].rt < keep - kKeepGps)
+		stale++;
+	gps_.erase(gps_.begin(), gps_.begin() + std::ptrdiff_t(stale));
 }
 
 void Telemetry::clear()
@@ -524,15 +526,36 @@ std::optional<double> Telemetry::utcAt(double t) const
 {
 	// GPSU comes once a payload and the points' UTC jumps a little at each payload: a line
 	// fitted through the points around smooths that out (and follows timelapse rates).
+	// The points are in time order, so g.rt - t grows with the index: the nearest point with a
+	// UTC is the first one found on either side of t, the earlier one on a tie.
+	const auto after = std::partition_point(gps_.begin(), gps_.end(),
+						[t](const GpsSample &g) { return g.rt - t < 0; });
 	const GpsSample *nearest = nullptr;
-	for (const GpsSample &g : gps_) {
-		if (std::isfinite(g.point.utc) &&
-		    (!nearest || std::abs(g.rt - t) < std::abs(nearest->rt - t)))
-			nearest = &g;
+	for (auto it = after; it != gps_.begin();) {
+		--it;
+		if (nearest && std::abs(it->rt - t) != std::abs(nearest->rt - t))
+			break;
+		if (std::isfinite(it->point.utc))
+			nearest = &*it; // an earlier point as near (the same time) wins
 	}
+	for (auto it = after; it != gps_.end(); ++it) {
+		if (!std::isfinite(it->point.utc))
+			continue;
+		if (!nearest || std::abs(it->rt - t) < std::abs(nearest->rt - t))
+			nearest = &*it;
+		break;
+	}
+	// The fit's points: |g.rt - t| <= kUtcFitSpan, a run of the vector.
+	const auto from = std::partition_point(gps_.begin(), after, [t](const GpsSample &g) {
+		return g.rt - t < -kUtcFitSpan;
+	});
+	const auto to = std::partition_point(after, gps_.end(), [t](const GpsSample &g) {
+		return !(g.rt - t > kUtcFitSpan);
+	});
 	double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, lo = kInf, hi = -kInf;
-	for (const GpsSample &g : gps_) {
-		if (!std::isfinite(g.point.utc) || std::abs(g.rt - t) > kUtcFitSpan)
+	for (auto it = from; it != to; ++it) {
+		const GpsSample &g = *it;
+		if (!std::isfinite(g.point.utc))
 			continue;
 		// Relative to the nearest point: UTC is ~1.7e9, its square would lose the milliseconds.
 		const double x = g.rt - t, y = g.point.utc - nearest->point.utc;

@@ -131,7 +131,8 @@ private:
 
 	std::deque<std::unique_ptr<Stored>> store_;
 	std::vector<std::unique_ptr<Stored>> spare_; ///< pruned entries, their memory reused
-	std::deque<GpsSample> gps_;
+	/// By time; a vector, not a deque: every frame bisects it several times.
+	std::vector<GpsSample> gps_;
 	Ns coverageEnd_ = kNoNs;
 	Ns lead_ = 0;
 	bool payloadsSeen_ = false;
