@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 #include "gpmf/gps.h"
@@ -231,6 +232,36 @@ void resetStream(Stream &s)
 
 // Decodes a STRM into `stream` (a Stream of the payload before, reused); false when it is left
 // out (filtered).
+// A KLV as Property::decodedFrom keeps it: what decodeValues() reads of it (and its key).
+constexpr std::size_t kSourceHead = 4 + 1 + 1 + 2;
+
+void writeSourceHead(char *out, const Klv &k) noexcept
+{
+	const std::uint32_t key = k.key.value();
+	std::memcpy(out, &key, 4);
+	out[4] = k.type;
+	out[5] = char(k.structSize);
+	std::memcpy(out + 6, &k.repeat, 2);
+}
+
+bool isSource(const std::string &source, const Klv &k) noexcept
+{
+	if (source.size() != kSourceHead + k.data.size())
+		return false;
+	char head[kSourceHead];
+	writeSourceHead(head, k);
+	return std::memcmp(source.data(), head, kSourceHead) == 0 &&
+	       (k.data.empty() || std::memcmp(source.data() + kSourceHead, k.data.data(), k.data.size()) == 0);
+}
+
+void setSource(std::string &source, const Klv &k)
+{
+	source.resize(kSourceHead + k.data.size());
+	writeSourceHead(source.data(), k);
+	if (!k.data.empty())
+		std::memcpy(source.data() + kSourceHead, k.data.data(), k.data.size());
+}
+
 bool decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, Device &device, Stream &stream)
 {
 	const std::string path = joinPath(parentPath, strm.key);
@@ -268,9 +299,14 @@ bool decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, 
 			continue;
 		}
 		Property &property = reuse(stream.sticky, sticky);
-		if (auto error = decodeValuesInto(property.values, k)) {
-			ctx.report(*error, path);
-			continue;
+		// Most metadata (names, units, scales) is the same in every payload.
+		if (!isSource(property.decodedFrom, k)) {
+			if (auto error = decodeValuesInto(property.values, k)) {
+				property.decodedFrom.clear();
+				ctx.report(*error, path);
+				continue;
+			}
+			setSource(property.decodedFrom, k);
 		}
 		const Values &v = property.values;
 		const FourCC key = k.key;

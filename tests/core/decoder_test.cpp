@@ -520,6 +520,54 @@ TEST(Decoder, DecodeIntoAReusedPayloadEqualsAFreshDecode)
 	}
 }
 
+// The metadata of a payload decoded into the payload before is decoded again only where its KLV
+// changed: a scale of the same size but other bytes, a name, units, a wider scale, and whatever
+// comes at the place of a KLV that failed to decode are read anew; the samples follow the scale.
+TEST(Decoder, MetadataDecodedIntoAReusedPayloadFollowsEveryChange)
+{
+	// `compressed`: a KLV that cannot be decoded comes before TMPC, at the place TMPC had.
+	auto accel = [](std::int64_t scale, const char *name, const char *units, bool compressed) {
+		return camera([&](KlvWriter &w) {
+			w.begin(FourCC("STRM"));
+			w.integers(FourCC("TSMP"), 'L', {2});
+			w.string(FourCC("STNM"), name);
+			if (compressed)
+				w.raw(FourCC("XTRA"), '#', 4, 1, std::vector<std::uint8_t>{1, 2, 3, 4});
+			w.floats(FourCC("TMPC"), 'f', {25.5});
+			w.string(FourCC("SIUN"), units);
+			w.integers(FourCC("SCAL"), scale > 32767 ? 'l' : 's', {scale});
+			w.integers(FourCC("ACCL"), 's', {981, 10, -20, 979, 12, -18}, 3);
+			w.end();
+		});
+	};
+	const std::vector<std::vector<std::uint8_t>> sequence{
+	    accel(100, "Accelerometer", "m/s\xb2", false), accel(100, "Accelerometer", "m/s\xb2", false),
+	    accel(1000, "Accelerometer", "m/s\xb2", false), accel(1000, "Acceleromètre", "m/s\xb2", false),
+	    accel(1000, "Accelerometer", "g", true),	   accel(1000, "Accelerometer", "g", false),
+	    accel(100000, "Accelerometer", "g", false),	   accel(100, "Accelerometer", "m/s\xb2", false)};
+	Decoder fresh, reusing;
+	Payload reused;
+	for (std::size_t i = 0; i < sequence.size(); i++) {
+		const Payload expected = fresh.decode(sequence[i], double(i), 1.0);
+		reusing.decodeInto(reused, sequence[i], double(i), 1.0);
+		const Stream *want = findStream(expected, "ACCL");
+		const Stream *got = findStream(reused, "ACCL");
+		ASSERT_NE(want, nullptr);
+		ASSERT_NE(got, nullptr);
+		EXPECT_EQ(got->sticky, want->sticky) << "payload " << i;
+		EXPECT_EQ(got->name, want->name) << "payload " << i;
+		EXPECT_EQ(got->units, want->units) << "payload " << i;
+		EXPECT_EQ(got->values.numbers, want->values.numbers) << "payload " << i;
+		EXPECT_EQ(reused.diagnostics.size(), expected.diagnostics.size()) << "payload " << i;
+	}
+	// The scale in force: 981 / 1000 in the third payload, 981 / 100000 in the seventh.
+	Payload third, seventh;
+	reusing.decodeInto(third, sequence[2], 2.0, 1.0);
+	reusing.decodeInto(seventh, sequence[6], 6.0, 1.0);
+	EXPECT_DOUBLE_EQ(findStream(third, "ACCL")->values.numbers.at(0), 0.981);
+	EXPECT_DOUBLE_EQ(findStream(seventh, "ACCL")->values.numbers.at(0), 0.00981);
+}
+
 namespace {
 
 // One payload with one stream of `key`: an optional STNM and SIUN, and three int16 samples.

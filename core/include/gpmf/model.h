@@ -17,8 +17,12 @@ namespace gpmf {
 struct Property {
 	FourCC key;
 	Values values;
+	/// The KLV `values` were decoded from (header and data; empty when not decoded here): the
+	/// decoder skips decoding it again when the same KLV comes at this place in a later payload
+	/// decoded into this one. Not part of the property's value.
+	std::string decodedFrom = {};
 
-	friend bool operator==(const Property &, const Property &) = default;
+	friend bool operator==(const Property &a, const Property &b) { return a.key == b.key && a.values == b.values; }
 };
 
 /// How a number of a stream's samples is written: 0 to kMaxFixedDecimals (json_writer.h) is a
