@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 
 #include "gpmf/byte_reader.h"
 #include "gpmf/klv.h"
@@ -139,6 +140,23 @@ bool saneStep(double step) noexcept
 // 10 Hz stream up to 0.1 s apart): candidates this close tell the same time.
 constexpr std::int64_t kAgreement = 200000; // µs
 
+// a - b, held to ±INT64_MAX: STMP is any 64-bit value in a damaged or hostile dump, where the
+// plain difference would overflow (and llabs() of INT64_MIN too).
+std::int64_t clampedDifference(std::int64_t a, std::int64_t b) noexcept
+{
+	constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+	if (b > 0 && a < -kMax + b)
+		return -kMax;
+	if (b < 0 && a > kMax + b)
+		return kMax;
+	return a - b;
+}
+
+std::int64_t signedStmp(std::uint64_t stmp) noexcept
+{
+	return std::int64_t(std::min<std::uint64_t>(stmp, std::numeric_limits<std::int64_t>::max()));
+}
+
 } // namespace
 
 const RawTrackClock::Offset *RawTrackClock::offsetOf(const StreamStamp &stamp) const
@@ -163,14 +181,14 @@ std::optional<std::int64_t> RawTrackClock::agreedClock(const std::vector<StreamS
 	std::vector<Proposal> proposals;
 	for (const StreamStamp &s : stamps)
 		if (const Offset *o = offsetOf(s))
-			proposals.push_back({std::int64_t(s.stmp) - o->offset, o->offset == 0});
+			proposals.push_back({clampedDifference(signedStmp(s.stmp), o->offset), o->offset == 0});
 	std::optional<std::int64_t> best;
 	std::size_t bestVotes = 0;
 	bool bestIsReference = false;
 	for (const Proposal &p : proposals) {
 		std::size_t votes = 0;
 		for (const Proposal &q : proposals)
-			votes += std::llabs(p.clock - q.clock) <= kAgreement;
+			votes += std::llabs(clampedDifference(p.clock, q.clock)) <= kAgreement;
 		if (votes > bestVotes || (votes == bestVotes && p.reference && !bestIsReference)) {
 			best = p.clock;
 			bestVotes = votes;
@@ -184,12 +202,12 @@ PayloadTime RawTrackClock::next(const RawPayload &payload, const RawPayload *fol
 {
 	PayloadTime t{nextPts_, 1.0};
 	std::optional<std::int64_t> clock = agreedClock(payload.stamps);
-	if (!payload.stamps.empty() && (!clock || !lastClock_ || !saneStep(double(*clock - *lastClock_) / 1e6))) {
+	if (!payload.stamps.empty() && (!clock || !lastClock_ || !saneStep(double(clampedDifference(*clock, *lastClock_)) / 1e6))) {
 		// The first payload with STMP, or every stream jumped (the camera's clock restarted): the
 		// earliest stream is the reference from here, and times go on from the last payload.
 		const auto earliest = std::min_element(payload.stamps.begin(), payload.stamps.end(),
 						       [](const StreamStamp &a, const StreamStamp &b) { return a.stmp < b.stmp; });
-		clock = std::int64_t(earliest->stmp);
+		clock = signedStmp(earliest->stmp);
 		offsets_.clear();
 		anchor_ = *clock;
 		basePts_ = nextPts_;
@@ -198,21 +216,21 @@ PayloadTime RawTrackClock::next(const RawPayload &payload, const RawPayload *fol
 		// Streams seen for the first time, and those that jumped alone, are read from now on
 		// relative to the agreed clock.
 		for (const StreamStamp &s : payload.stamps) {
-			const std::int64_t offset = std::int64_t(s.stmp) - *clock;
+			const std::int64_t offset = clampedDifference(signedStmp(s.stmp), *clock);
 			auto known = std::find_if(offsets_.begin(), offsets_.end(), [&s](const Offset &o) {
 				return o.device == s.device && o.stream == s.stream;
 			});
 			if (known == offsets_.end())
 				offsets_.push_back(Offset{s.device, s.stream, offset});
-			else if (std::llabs(known->offset - offset) > kAgreement)
+			else if (std::llabs(clampedDifference(known->offset, offset)) > kAgreement)
 				known->offset = offset;
 		}
-		t.pts = basePts_ + double(*clock - anchor_) / 1e6;
+		t.pts = basePts_ + double(clampedDifference(*clock, anchor_)) / 1e6;
 		t.duration = lastDuration_;
 		if (following) {
 			const std::optional<std::int64_t> then = agreedClock(following->stamps);
-			if (then && saneStep(double(*then - *clock) / 1e6))
-				t.duration = double(*then - *clock) / 1e6;
+			if (then && saneStep(double(clampedDifference(*then, *clock)) / 1e6))
+				t.duration = double(clampedDifference(*then, *clock)) / 1e6;
 		}
 		lastClock_ = clock;
 	}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Raw track dumps: split into payloads at DEVC, grouping devices, timed by STMP or 1 s.
+#include <cmath>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -243,4 +244,25 @@ TEST(RawTrackTimes, AClockThatRestartsGoesOnFromThePreviousPayload)
 	payloadWith(w, {{"ACCL", 1'000}, {"GYRO", 2'000}}); // every stream back near zero
 	payloadWith(w, {{"ACCL", 1'001'000}, {"GYRO", 1'002'000}});
 	expectStarts(startsOf(w), {0, 1.001, 2.002, 3.002});
+}
+
+// STMP is any 64-bit value in a damaged dump: stamps at both ends of the range (whose
+// differences overflow 64 bits) still give every payload a finite time, the next one later.
+TEST(RawTrackTimes, StmpsAtTheEndsOfTheRangeStillGiveFiniteTimes)
+{
+	KlvWriter w;
+	const std::uint64_t top = ~std::uint64_t(0), half = std::uint64_t(1) << 63;
+	payloadWith(w, {{"ACCL", 1'000'000}, {"GYRO", top}});
+	payloadWith(w, {{"ACCL", half}, {"GYRO", 0}});
+	payloadWith(w, {{"ACCL", top}, {"GYRO", half - 1}, {"CORI", 2'000'000}});
+	payloadWith(w, {{"ACCL", 3'000'000}, {"GYRO", top - 1}, {"CORI", half + 1}});
+	payloadWith(w, {{"ACCL", 4'000'000}, {"GYRO", 4'000'000}});
+	const std::vector<double> starts = startsOf(w);
+	ASSERT_EQ(starts.size(), 5u);
+	for (std::size_t i = 0; i < starts.size(); i++) {
+		EXPECT_TRUE(std::isfinite(starts[i])) << "payload " << i;
+		if (i) {
+			EXPECT_GT(starts[i], starts[i - 1]) << "payload " << i;
+		}
+	}
 }
