@@ -230,8 +230,6 @@ void resetStream(Stream &s)
 	s.raw = false;
 }
 
-// Decodes a STRM into `stream` (a Stream of the payload before, reused); false when it is left
-// out (filtered).
 // A KLV as Property::decodedFrom keeps it: what decodeValues() reads of it (and its key).
 constexpr std::size_t kSourceHead = 4 + 1 + 1 + 2;
 
@@ -262,6 +260,8 @@ void setSource(std::string &source, const Klv &k)
 		std::memcpy(source.data() + kSourceHead, k.data.data(), k.data.size());
 }
 
+// Decodes a STRM into `stream` (a Stream of the payload before, reused); false when it is left
+// out (filtered).
 bool decodeStream(Context &ctx, const Klv &strm, const std::string &parentPath, Device &device, Stream &stream)
 {
 	const std::string path = joinPath(parentPath, strm.key);
