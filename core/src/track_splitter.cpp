@@ -152,6 +152,12 @@ std::int64_t clampedDifference(std::int64_t a, std::int64_t b) noexcept
 	return a - b;
 }
 
+// Seconds from one STMP clock value (µs) to another.
+double secondsBetween(std::int64_t from, std::int64_t to) noexcept
+{
+	return double(clampedDifference(to, from)) / 1e6;
+}
+
 std::int64_t signedStmp(std::uint64_t stmp) noexcept
 {
 	return std::int64_t(std::min<std::uint64_t>(stmp, std::numeric_limits<std::int64_t>::max()));
@@ -202,7 +208,7 @@ PayloadTime RawTrackClock::next(const RawPayload &payload, const RawPayload *fol
 {
 	PayloadTime t{nextPts_, 1.0};
 	std::optional<std::int64_t> clock = agreedClock(payload.stamps);
-	if (!payload.stamps.empty() && (!clock || !lastClock_ || !saneStep(double(clampedDifference(*clock, *lastClock_)) / 1e6))) {
+	if (!payload.stamps.empty() && (!clock || !lastClock_ || !saneStep(secondsBetween(*lastClock_, *clock)))) {
 		// The first payload with STMP, or every stream jumped (the camera's clock restarted): the
 		// earliest stream is the reference from here, and times go on from the last payload.
 		const auto earliest = std::min_element(payload.stamps.begin(), payload.stamps.end(),
@@ -225,12 +231,12 @@ PayloadTime RawTrackClock::next(const RawPayload &payload, const RawPayload *fol
 			else if (std::llabs(clampedDifference(known->offset, offset)) > kAgreement)
 				known->offset = offset;
 		}
-		t.pts = basePts_ + double(clampedDifference(*clock, anchor_)) / 1e6;
+		t.pts = basePts_ + secondsBetween(anchor_, *clock);
 		t.duration = lastDuration_;
 		if (following) {
 			const std::optional<std::int64_t> then = agreedClock(following->stamps);
-			if (then && saneStep(double(clampedDifference(*then, *clock)) / 1e6))
-				t.duration = double(clampedDifference(*then, *clock)) / 1e6;
+			if (then && saneStep(secondsBetween(*clock, *then)))
+				t.duration = secondsBetween(*clock, *then);
 		}
 		lastClock_ = clock;
 	}
